@@ -1,0 +1,86 @@
+"""Finding and loading the canned AWS responses that ship with jobkit (``stubs/`` in the repo)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+
+import botocore.session
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+from botocore.utils import parse_to_aware_datetime
+
+__all__ = ["OPERATIONS", "load_stub", "output_shape", "scenarios", "stubs_dir"]
+
+OPERATIONS: dict[tuple[str, str], str] = {
+    ("devicefarm", "get_job"): "GetJob",
+    ("devicefarm", "get_remote_access_session"): "GetRemoteAccessSession",
+    ("amplify", "get_job"): "GetJob",
+    ("iot", "describe_job"): "DescribeJob",
+    ("iot", "describe_job_execution"): "DescribeJobExecution",
+}
+"""(service, boto3 method) -> the API operation name, for the five operations jobkit covers."""
+
+
+@functools.cache
+def stubs_dir() -> Path:
+    """Return the folder of canned responses: inside the wheel, or ``stubs/`` in a source tree."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_stubs", here.parent.parent / "stubs"):
+        if candidate.is_dir():
+            return candidate
+    msg = "jobkit's canned responses are missing; reinstall jobkit from a wheel or a full checkout."
+    raise FileNotFoundError(msg)
+
+
+def scenarios(service: str, operation: str) -> list[str]:
+    """Return the scenario names canned for one operation, sorted."""
+    return sorted(p.stem for p in (stubs_dir() / service / operation).glob("*.json"))
+
+
+@functools.cache
+def output_shape(service: str, operation: str) -> StructureShape:
+    """Return botocore's output shape of ``service.operation`` (boto3 method name)."""
+    model = _session().get_service_model(service)
+    shape = model.operation_model(OPERATIONS[service, operation]).output_shape
+    assert isinstance(shape, StructureShape)  # noqa: S101 -- all five operations have an output
+    return shape
+
+
+@functools.cache
+def _session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+def load_stub(service: str, operation: str, scenario: str) -> dict[str, Any]:
+    """Load one canned response the way boto3 returns it (timestamps as aware datetimes).
+
+    Raises:
+        FileNotFoundError: no such scenario; the message lists the ones there are.
+    """
+    path = stubs_dir() / service / operation / f"{scenario}.json"
+    if not path.is_file():
+        known = ", ".join(scenarios(service, operation)) or "none"
+        msg = f"No canned response {service}/{operation}/{scenario}; the scenarios are: {known}."
+        raise FileNotFoundError(msg)
+    raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    revived: dict[str, Any] = _revive(raw, output_shape(service, operation))
+    return revived
+
+
+def _revive(value: Any, shape: Shape | None) -> Any:
+    """Turn JSON timestamps back into datetimes, guided by the shape; keep unmodelled keys as-is."""
+    if shape is None:
+        return value
+    if isinstance(shape, StructureShape):
+        members = shape.members
+        return {k: _revive(v, members.get(k)) for k, v in cast("dict[str, Any]", value).items()}
+    if isinstance(shape, ListShape):
+        return [_revive(v, shape.member) for v in cast("list[Any]", value)]
+    if isinstance(shape, MapShape):
+        return {k: _revive(v, shape.value) for k, v in cast("dict[str, Any]", value).items()}
+    if shape.type_name == "timestamp" and not isinstance(value, datetime):
+        return parse_to_aware_datetime(value)
+    return value

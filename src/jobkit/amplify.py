@@ -1,0 +1,128 @@
+"""Amplify models: a job (a build or deploy of a branch), its summary and its steps.
+
+Pure data: nothing here talks to AWS. Attribute names are boto3's keys in
+snake_case; every attribute is ``None`` when AWS omits the key, lists included.
+Step URLs are presigned: their query strings are hidden in ``repr()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from attrs import field, frozen
+
+from jobkit._enums import AwsEnum
+from jobkit._outcome import Outcome
+from jobkit._redact import redact_url, redact_url_map
+
+__all__ = [
+    "GetJobResponse",
+    "Job",
+    "JobStatus",
+    "JobSummary",
+    "JobType",
+    "SourceUrlType",
+    "Step",
+]
+
+
+class JobStatus(AwsEnum):
+    """Status of a job or of one of its steps."""
+
+    CREATED = "CREATED"
+    PENDING = "PENDING"
+    PROVISIONING = "PROVISIONING"
+    RUNNING = "RUNNING"
+    FAILED = "FAILED"
+    SUCCEED = "SUCCEED"
+    CANCELLING = "CANCELLING"
+    CANCELLED = "CANCELLED"
+
+
+class JobType(AwsEnum):
+    """What started a job."""
+
+    RELEASE = "RELEASE"
+    RETRY = "RETRY"
+    MANUAL = "MANUAL"
+    WEB_HOOK = "WEB_HOOK"
+
+
+class SourceUrlType(AwsEnum):
+    """Whether a manual deploy's source is a zip file or an S3 prefix."""
+
+    ZIP = "ZIP"
+    BUCKET_PREFIX = "BUCKET_PREFIX"
+
+
+_TERMINAL = {
+    JobStatus.SUCCEED: Outcome.SUCCEEDED,
+    JobStatus.FAILED: Outcome.FAILED,
+    JobStatus.CANCELLED: Outcome.CANCELLED,
+}
+
+
+@frozen(kw_only=True)
+class JobSummary:
+    """What a job is and where it stands."""
+
+    job_arn: str | None = None
+    job_id: str | None = None
+    commit_id: str | None = None
+    commit_message: str | None = None
+    commit_time: datetime | None = None
+    start_time: datetime | None = None
+    status: JobStatus | None = None
+    end_time: datetime | None = None
+    job_type: JobType | None = None
+    source_url: str | None = field(default=None, repr=redact_url)
+    source_url_type: SourceUrlType | None = None
+
+
+@frozen(kw_only=True)
+class Step:
+    """One step of a job (build, deploy, verify, ...)."""
+
+    step_name: str | None = None
+    start_time: datetime | None = None
+    status: JobStatus | None = None
+    end_time: datetime | None = None
+    log_url: str | None = field(default=None, repr=redact_url)
+    artifacts_url: str | None = field(default=None, repr=redact_url)
+    test_artifacts_url: str | None = field(default=None, repr=redact_url)
+    test_config_url: str | None = field(default=None, repr=redact_url)
+    screenshots: Mapping[str, str] | None = field(default=None, repr=redact_url_map)
+    status_reason: str | None = None
+    context: str | None = None
+
+
+@frozen(kw_only=True)
+class Job:
+    """An Amplify job; its status is ``summary.status``."""
+
+    summary: JobSummary | None = None
+    steps: tuple[Step, ...] | None = None
+
+    @property
+    def status(self) -> JobStatus | None:
+        """The job's status, from its summary."""
+        return None if self.summary is None else self.summary.status
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the job has SUCCEED, FAILED or CANCELLED."""
+        return self.status in _TERMINAL
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """SUCCEEDED, FAILED or CANCELLED as the summary says; None until done."""
+        status = self.status
+        return None if status is None else _TERMINAL.get(status)
+
+
+@frozen(kw_only=True)
+class GetJobResponse:
+    """The whole ``get_job`` response."""
+
+    job: Job | None = None

@@ -1,0 +1,334 @@
+"""IoT models: jobs, job executions and their configuration.
+
+Pure data: nothing here talks to AWS. Attribute names are boto3's keys in
+snake_case; every attribute is ``None`` when AWS omits the key, lists included.
+Time strings inside ``scheduling_config`` stay strings, as the API sends them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from attrs import field, frozen
+
+from jobkit._enums import AwsEnum
+from jobkit._outcome import Outcome
+from jobkit._redact import redact_url
+
+__all__ = [
+    "AbortAction",
+    "AbortConfig",
+    "AbortCriteria",
+    "DescribeJobExecutionResponse",
+    "DescribeJobResponse",
+    "ExponentialRolloutRate",
+    "Job",
+    "JobEndBehavior",
+    "JobExecution",
+    "JobExecutionFailureType",
+    "JobExecutionStatus",
+    "JobExecutionStatusDetails",
+    "JobExecutionsRetryConfig",
+    "JobExecutionsRolloutConfig",
+    "JobProcessDetails",
+    "JobStatus",
+    "MaintenanceWindow",
+    "PresignedUrlConfig",
+    "RateIncreaseCriteria",
+    "RetryCriteria",
+    "RetryableFailureType",
+    "ScheduledJobRollout",
+    "SchedulingConfig",
+    "TargetSelection",
+    "TimeoutConfig",
+]
+
+
+class TargetSelection(AwsEnum):
+    """Whether a job ends after its targets finish (SNAPSHOT) or keeps running (CONTINUOUS)."""
+
+    CONTINUOUS = "CONTINUOUS"
+    SNAPSHOT = "SNAPSHOT"
+
+
+class JobStatus(AwsEnum):
+    """A job's status; moto also sends ``QUEUED``, which arrives as an unknown value."""
+
+    IN_PROGRESS = "IN_PROGRESS"
+    CANCELED = "CANCELED"
+    COMPLETED = "COMPLETED"
+    DELETION_IN_PROGRESS = "DELETION_IN_PROGRESS"
+    SCHEDULED = "SCHEDULED"
+
+
+class JobExecutionStatus(AwsEnum):
+    """A job execution's status on one thing."""
+
+    QUEUED = "QUEUED"
+    IN_PROGRESS = "IN_PROGRESS"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    REJECTED = "REJECTED"
+    REMOVED = "REMOVED"
+    CANCELED = "CANCELED"
+
+
+class JobExecutionFailureType(AwsEnum):
+    """Execution failures that count towards aborting a job."""
+
+    FAILED = "FAILED"
+    REJECTED = "REJECTED"
+    TIMED_OUT = "TIMED_OUT"
+    ALL = "ALL"
+
+
+class AbortAction(AwsEnum):
+    """What happens when a job's abort criteria are met."""
+
+    CANCEL = "CANCEL"
+
+
+class RetryableFailureType(AwsEnum):
+    """Execution failures that a job retries."""
+
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    ALL = "ALL"
+
+
+class JobEndBehavior(AwsEnum):
+    """What happens to executions when a scheduled job reaches its end time."""
+
+    STOP_ROLLOUT = "STOP_ROLLOUT"
+    CANCEL = "CANCEL"
+    FORCE_CANCEL = "FORCE_CANCEL"
+
+
+@frozen(kw_only=True)
+class PresignedUrlConfig:
+    """How IoT presigns the job document's S3 URLs."""
+
+    role_arn: str | None = None
+    expires_in_sec: int | None = None
+
+
+@frozen(kw_only=True)
+class RateIncreaseCriteria:
+    """Thresholds that raise an exponential rollout's rate."""
+
+    number_of_notified_things: int | None = None
+    number_of_succeeded_things: int | None = None
+
+
+@frozen(kw_only=True)
+class ExponentialRolloutRate:
+    """An exponentially increasing rollout rate."""
+
+    base_rate_per_minute: int | None = None
+    increment_factor: float | None = None
+    rate_increase_criteria: RateIncreaseCriteria | None = None
+
+
+@frozen(kw_only=True)
+class JobExecutionsRolloutConfig:
+    """How fast executions are rolled out."""
+
+    maximum_per_minute: int | None = None
+    exponential_rate: ExponentialRolloutRate | None = None
+
+
+@frozen(kw_only=True)
+class AbortCriteria:
+    """One condition under which a job aborts."""
+
+    failure_type: JobExecutionFailureType | None = None
+    action: AbortAction | None = None
+    threshold_percentage: float | None = None
+    min_number_of_executed_things: int | None = None
+
+
+@frozen(kw_only=True)
+class AbortConfig:
+    """When a job aborts itself."""
+
+    criteria_list: tuple[AbortCriteria, ...] | None = None
+
+
+@frozen(kw_only=True)
+class JobProcessDetails:
+    """How many things are in each execution state."""
+
+    processing_targets: tuple[str, ...] | None = None
+    number_of_canceled_things: int | None = None
+    number_of_succeeded_things: int | None = None
+    number_of_failed_things: int | None = None
+    number_of_rejected_things: int | None = None
+    number_of_queued_things: int | None = None
+    number_of_in_progress_things: int | None = None
+    number_of_removed_things: int | None = None
+    number_of_timed_out_things: int | None = None
+
+
+@frozen(kw_only=True)
+class TimeoutConfig:
+    """How long each execution may stay IN_PROGRESS."""
+
+    in_progress_timeout_in_minutes: int | None = None
+
+
+@frozen(kw_only=True)
+class RetryCriteria:
+    """How often one kind of failed execution is retried."""
+
+    failure_type: RetryableFailureType | None = None
+    number_of_retries: int | None = None
+
+
+@frozen(kw_only=True)
+class JobExecutionsRetryConfig:
+    """How failed executions are retried."""
+
+    criteria_list: tuple[RetryCriteria, ...] | None = None
+
+
+@frozen(kw_only=True)
+class MaintenanceWindow:
+    """A recurring window (cron expression and duration) in which a job rolls out."""
+
+    start_time: str | None = None
+    duration_in_minutes: int | None = None
+
+
+@frozen(kw_only=True)
+class SchedulingConfig:
+    """When a scheduled job starts and stops rolling out; times are ``YYYY-MM-DDTHH:MM`` strings."""
+
+    start_time: str | None = None
+    end_time: str | None = None
+    end_behavior: JobEndBehavior | None = None
+    maintenance_windows: tuple[MaintenanceWindow, ...] | None = None
+
+
+@frozen(kw_only=True)
+class ScheduledJobRollout:
+    """One upcoming maintenance window occurrence."""
+
+    start_time: str | None = None
+
+
+_JOB_TERMINAL = frozenset(
+    {JobStatus.COMPLETED, JobStatus.CANCELED, JobStatus.DELETION_IN_PROGRESS},
+)
+
+
+@frozen(kw_only=True)
+class Job:
+    """An IoT job: a document sent to a set of things."""
+
+    job_arn: str | None = None
+    job_id: str | None = None
+    target_selection: TargetSelection | None = None
+    status: JobStatus | None = None
+    force_canceled: bool | None = None
+    reason_code: str | None = None
+    comment: str | None = None
+    targets: tuple[str, ...] | None = None
+    description: str | None = None
+    presigned_url_config: PresignedUrlConfig | None = None
+    job_executions_rollout_config: JobExecutionsRolloutConfig | None = None
+    abort_config: AbortConfig | None = None
+    created_at: datetime | None = None
+    last_updated_at: datetime | None = None
+    completed_at: datetime | None = None
+    job_process_details: JobProcessDetails | None = None
+    timeout_config: TimeoutConfig | None = None
+    namespace_id: str | None = None
+    job_template_arn: str | None = None
+    job_executions_retry_config: JobExecutionsRetryConfig | None = None
+    document_parameters: Mapping[str, str] | None = None
+    is_concurrent: bool | None = None
+    scheduling_config: SchedulingConfig | None = None
+    scheduled_job_rollouts: tuple[ScheduledJobRollout, ...] | None = None
+    destination_package_versions: tuple[str, ...] | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the job is COMPLETED, CANCELED or DELETION_IN_PROGRESS."""
+        return self.status in _JOB_TERMINAL
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """SUCCEEDED when COMPLETED with no failed, rejected or timed-out thing; None until done."""
+        if self.status is JobStatus.COMPLETED:
+            details = self.job_process_details or JobProcessDetails()
+            bad = (
+                (details.number_of_failed_things or 0)
+                + (details.number_of_rejected_things or 0)
+                + (details.number_of_timed_out_things or 0)
+            )
+            return Outcome.FAILED if bad else Outcome.SUCCEEDED
+        if self.status in _JOB_TERMINAL:
+            return Outcome.CANCELLED
+        return None
+
+
+@frozen(kw_only=True)
+class JobExecutionStatusDetails:
+    """Free-form name/value pairs a device reported with its status."""
+
+    details_map: Mapping[str, str] | None = None
+
+
+_EXECUTION_OUTCOME = {
+    JobExecutionStatus.SUCCEEDED: Outcome.SUCCEEDED,
+    JobExecutionStatus.FAILED: Outcome.FAILED,
+    JobExecutionStatus.TIMED_OUT: Outcome.FAILED,
+    JobExecutionStatus.REJECTED: Outcome.FAILED,
+    JobExecutionStatus.CANCELED: Outcome.CANCELLED,
+    JobExecutionStatus.REMOVED: Outcome.CANCELLED,
+}
+
+
+@frozen(kw_only=True)
+class JobExecution:
+    """One job's execution on one thing."""
+
+    job_id: str | None = None
+    status: JobExecutionStatus | None = None
+    force_canceled: bool | None = None
+    status_details: JobExecutionStatusDetails | None = None
+    thing_arn: str | None = None
+    queued_at: datetime | None = None
+    started_at: datetime | None = None
+    last_updated_at: datetime | None = None
+    execution_number: int | None = None
+    version_number: int | None = None
+    approximate_seconds_before_timed_out: int | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the execution reached a status it never leaves on its own."""
+        return self.status in _EXECUTION_OUTCOME
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """SUCCEEDED; FAILED for FAILED/TIMED_OUT/REJECTED; CANCELLED for CANCELED/REMOVED."""
+        status = self.status
+        return None if status is None else _EXECUTION_OUTCOME.get(status)
+
+
+@frozen(kw_only=True)
+class DescribeJobResponse:
+    """The whole ``describe_job`` response, which carries the document's S3 link beside the job."""
+
+    document_source: str | None = field(default=None, repr=redact_url)
+    job: Job | None = None
+
+
+@frozen(kw_only=True)
+class DescribeJobExecutionResponse:
+    """The whole ``describe_job_execution`` response."""
+
+    execution: JobExecution | None = None
