@@ -1,0 +1,113 @@
+"""One-line, human descriptions of a resource's state, for logs and the command's progress."""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from jobkit import amplify, devicefarm, iot
+
+if TYPE_CHECKING:
+    from jobkit._outcome import Resource
+
+__all__ = ["describe"]
+
+
+@functools.singledispatch
+def describe(resource: Resource) -> str:
+    """Return e.g. ``RUNNING (12/40 tests passed)`` for any jobkit resource."""
+    status = getattr(resource, "status", None)
+    return str(status) if status is not None else "UNKNOWN"
+
+
+def _with_outcome(text: str, resource: Resource) -> str:
+    return f"{text} -> {resource.outcome}" if resource.outcome is not None else text
+
+
+def _counters(counters: devicefarm.Counters | None) -> str:
+    if counters is None or not counters.total:
+        return ""
+    done = sum(
+        n or 0
+        for n in (
+            counters.passed,
+            counters.failed,
+            counters.warned,
+            counters.errored,
+            counters.stopped,
+            counters.skipped,
+        )
+    )
+    parts = [f"{done}/{counters.total} tests"]
+    parts += [
+        f"{n} {name}"
+        for name, n in (
+            ("passed", counters.passed),
+            ("failed", counters.failed),
+            ("errored", counters.errored),
+            ("warned", counters.warned),
+            ("stopped", counters.stopped),
+            ("skipped", counters.skipped),
+        )
+        if n
+    ]
+    return f" ({', '.join(parts)})"
+
+
+@describe.register
+def _(resource: devicefarm.Job) -> str:
+    text = f"{resource.status or 'UNKNOWN'}"
+    if resource.is_terminal:
+        text += f"/{resource.result or 'UNKNOWN'}"
+    return _with_outcome(text + _counters(resource.counters), resource)
+
+
+@describe.register
+def _(resource: devicefarm.RemoteAccessSession) -> str:
+    text = f"{resource.status or 'UNKNOWN'}"
+    if resource.is_terminal:
+        text += f"/{resource.result or 'UNKNOWN'}"
+    return _with_outcome(text, resource)
+
+
+@describe.register
+def _(resource: amplify.Job) -> str:
+    text = f"{resource.status or 'UNKNOWN'}"
+    steps = resource.steps or ()
+    if steps:
+        active = next((s for s in steps if s.status is not amplify.JobStatus.SUCCEED), steps[-1])
+        index = steps.index(active) + 1
+        text += f" (step {index}/{len(steps)} {active.step_name}: {active.status})"
+    return _with_outcome(text, resource)
+
+
+@describe.register
+def _(resource: iot.Job) -> str:
+    text = f"{resource.status or 'UNKNOWN'}"
+    d = resource.job_process_details
+    if d is not None:
+        counts = [
+            d.number_of_succeeded_things,
+            d.number_of_failed_things,
+            d.number_of_rejected_things,
+            d.number_of_timed_out_things,
+            d.number_of_canceled_things,
+            d.number_of_removed_things,
+            d.number_of_queued_things,
+            d.number_of_in_progress_things,
+        ]
+        total = sum(n or 0 for n in counts)
+        if total:
+            text += f" ({d.number_of_succeeded_things or 0}/{total} things succeeded"
+            bad = sum(n or 0 for n in counts[1:4])
+            text += f", {bad} failed)" if bad else ")"
+    return _with_outcome(text, resource)
+
+
+@describe.register
+def _(resource: iot.JobExecution) -> str:
+    text = f"{resource.status or 'UNKNOWN'}"
+    details = resource.status_details.details_map if resource.status_details else None
+    if details:
+        text += " (" + ", ".join(f"{k}={v}" for k, v in sorted(details.items())) + ")"
+    return _with_outcome(text, resource)

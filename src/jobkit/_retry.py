@@ -1,0 +1,96 @@
+"""RetryPolicy: retrying one AWS call through transient failures, with tenacity inside.
+
+How the two retry layers combine: botocore retries inside each call jobkit makes,
+and jobkit retries around it. For one logical call the number of HTTP requests is
+at most ``RetryPolicy.max_attempts * botocore_attempts``, where ``botocore_attempts``
+is the client's ``retries`` setting (botocore's defaults: 5 in legacy mode, 3 in
+standard and adaptive mode). A client that jobkit creates itself turns botocore's
+retries off (``total_max_attempts=1``), so the bound is exactly ``max_attempts``.
+:func:`http_attempt_bound` computes the bound for a given client.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import tenacity
+from attrs import field, frozen
+
+from jobkit._aws_errors import is_retryable
+from jobkit._backoff import full_jitter_delay
+from jobkit._validation import non_negative, positive_int, seconds
+from jobkit.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
+__all__ = ["RetryPolicy", "http_attempt_bound"]
+
+T = TypeVar("T")
+
+_BOTOCORE_DEFAULT_ATTEMPTS = {"legacy": 5, "standard": 3, "adaptive": 3}
+
+
+@frozen(kw_only=True)
+class RetryPolicy:
+    """How jobkit retries one AWS call: throttling, 5xx, connection and parse failures only.
+
+    Invalid-request, not-found, access and credential errors are never retried. Sleeps
+    use full jitter, ``uniform(0, min(max_delay, min_delay * 2**(n-1)))``, and a retry is
+    never started if its sleep would end past the caller's deadline.
+    """
+
+    max_attempts: int = field(default=4, validator=positive_int)
+    min_delay: float = field(default=0.5, converter=seconds, validator=non_negative)
+    max_delay: float = field(default=20.0, converter=seconds, validator=non_negative)
+    clock: Callable[[], float] = field(default=time.monotonic, eq=False, repr=False)
+    sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
+    random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_delay < self.min_delay:
+            msg = (
+                f"RetryPolicy max_delay ({self.max_delay}) is below min_delay "
+                f"({self.min_delay}); make max_delay at least min_delay."
+            )
+            raise InvalidArgumentError(msg, code="InvalidRetryPolicy")
+
+    def call(self, fn: Callable[[], T], *, deadline: float | None = None) -> T:
+        """Call ``fn`` until it succeeds, fails for good, or attempts or time run out.
+
+        ``fn`` must raise already-translated jobkit errors; the last one is re-raised.
+        """
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            return full_jitter_delay(
+                state.attempt_number, self.min_delay, self.max_delay, self.random()
+            )
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            if state.attempt_number >= self.max_attempts:
+                return True
+            return deadline is not None and self.clock() + state.upcoming_sleep > deadline
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(is_retryable),
+            wait=wait,
+            stop=stop,
+            sleep=self.sleep,
+            reraise=True,
+        )
+        return retrying(fn)
+
+
+def http_attempt_bound(policy: RetryPolicy, client: BaseClient | Any) -> int:
+    """Return the most HTTP requests one logical call through ``policy`` and ``client`` makes."""
+    retries: dict[str, Any] = dict(getattr(client.meta.config, "retries", None) or {})
+    if "total_max_attempts" in retries:
+        inner = int(retries["total_max_attempts"])
+    elif "max_attempts" in retries:
+        inner = int(retries["max_attempts"]) + 1
+    else:
+        inner = _BOTOCORE_DEFAULT_ATTEMPTS.get(str(retries.get("mode", "legacy")), 5)
+    return policy.max_attempts * inner

@@ -1,0 +1,143 @@
+"""The waiting engine: one service-agnostic poll loop behind every ``wait_for_*``.
+
+A facade hands it a ``fetch(deadline)`` callable and a description; the resource
+model's own ``is_terminal`` decides when to stop. Nothing here knows any service.
+The loop runs in the caller's thread and starts none, so Ctrl-C simply propagates.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from attrs import field, frozen
+
+from jobkit._backoff import waiter_delay
+from jobkit._outcome import Outcome, Resource
+from jobkit._progress import describe
+from jobkit._validation import non_negative, seconds
+from jobkit.errors import InvalidArgumentError, JobFailedError, NotFoundError, WaitTimeoutError
+
+__all__ = ["WaitPolicy", "wait_until_terminal"]
+
+logger = logging.getLogger("jobkit")
+
+R = TypeVar("R", bound=Resource)
+
+
+def _optional_positive(instance: object, _attribute: object, value: int | None) -> None:
+    if value is not None and (type(value) is not int or value < 1):
+        msg = (
+            f"{type(instance).__name__} max_attempts is {value!r}; "
+            "it must be a whole number of at least 1, or None for no limit."
+        )
+        raise InvalidArgumentError(msg, code="InvalidWaitPolicy")
+
+
+@frozen(kw_only=True)
+class WaitPolicy:
+    """How long and how often a ``wait_for_*`` polls.
+
+    Sleeps follow the waiter schedule of the AWS SDKs for Go v2 and JS v3: the first
+    is ``min_delay``; the ``n``-th is ``uniform(min_delay, min(max_delay,
+    min_delay * 2**(n-1)))``. No sleep runs past the deadline (``timeout`` seconds
+    after the wait starts): the last one is shortened so one final poll happens at
+    the deadline. ``not_found_grace`` is how long, from the start, a not-found answer
+    is taken as "not visible yet" rather than an error. ``clock``, ``sleep`` and
+    ``random`` are injectable so tests and simulations never really sleep.
+    """
+
+    timeout: float = field(default=3600.0, converter=seconds, validator=non_negative)
+    min_delay: float = field(default=5.0, converter=seconds, validator=non_negative)
+    max_delay: float = field(default=120.0, converter=seconds, validator=non_negative)
+    max_attempts: int | None = field(default=None, validator=_optional_positive)
+    not_found_grace: float = field(default=30.0, converter=seconds, validator=non_negative)
+    clock: Callable[[], float] = field(default=time.monotonic, eq=False, repr=False)
+    sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
+    random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_delay < self.min_delay:
+            msg = (
+                f"WaitPolicy max_delay ({self.max_delay}) is below min_delay "
+                f"({self.min_delay}); make max_delay at least min_delay."
+            )
+            raise InvalidArgumentError(msg, code="InvalidWaitPolicy")
+
+    def delay(self, attempt: int) -> float:
+        """Return the (jittered) sleep after poll number ``attempt``, ignoring the deadline."""
+        return waiter_delay(attempt, self.min_delay, self.max_delay, self.random())
+
+
+def _timeout_message(what: str, policy: WaitPolicy, last: Resource | None, polls: int) -> str:
+    seen = f"its last status was {describe(last)}" if last is not None else "it was never seen"
+    return (
+        f"Timed out after {timedelta(seconds=round(policy.timeout))} and {polls} polls waiting "
+        f"for {what}; {seen}. Raise WaitPolicy(timeout=...) or check why it is stuck."
+    )
+
+
+def wait_until_terminal(  # noqa: C901 -- one loop, each branch a documented rule
+    fetch: Callable[[float], R],
+    *,
+    what: str,
+    operation: str,
+    policy: WaitPolicy,
+    on_update: Callable[[R], object] | None = None,
+    check: bool = False,
+    refuse: Callable[[R], str | None] | None = None,
+) -> R:
+    """Poll ``fetch(deadline)`` until the resource is terminal, then return the final model.
+
+    ``refuse`` may return a message to stop waiting with :class:`InvalidArgumentError`
+    (e.g. a job that can never end on its own).
+
+    Raises:
+        WaitTimeoutError: the deadline (or ``max_attempts``) passed first.
+        JobFailedError: ``check`` is true and the outcome is not SUCCEEDED.
+        NotFoundError: the resource vanished, or stayed invisible past the grace period.
+    """
+    clock = policy.clock
+    start = clock()
+    deadline = start + policy.timeout
+    last: R | None = None
+    polls = 0
+    while True:
+        polls += 1
+        try:
+            current: R | None = fetch(deadline)
+        except NotFoundError as exc:
+            if last is not None:
+                msg = f"{what} disappeared while being waited on (last seen {describe(last)}); it was deleted."
+                raise NotFoundError(
+                    msg, code=exc.code, operation=exc.operation, request_id=exc.request_id
+                ) from exc
+            if clock() - start >= policy.not_found_grace:
+                raise
+            logger.debug("%s not visible yet (poll %d); retrying", what, polls)
+            current = None
+        if current is not None:
+            if current != last:
+                if last is None or describe(current) != describe(last):
+                    logger.info("%s: %s", what, describe(current))
+                if on_update is not None:
+                    on_update(current)
+            last = current
+            if current.is_terminal:
+                break
+            if refuse is not None and (reason := refuse(current)) is not None:
+                raise InvalidArgumentError(reason, code="CannotWait", operation=operation)
+        now = clock()
+        if now >= deadline or (policy.max_attempts is not None and polls >= policy.max_attempts):
+            raise WaitTimeoutError(
+                _timeout_message(what, policy, last, polls), resource=last, operation=operation
+            )
+        policy.sleep(max(0.0, min(policy.delay(polls), deadline - now)))
+    if check and last.outcome is not Outcome.SUCCEEDED:
+        msg = f"{what} ended {last.outcome}: {describe(last)}; see the resource for details."
+        raise JobFailedError(msg, resource=last, operation=operation)
+    return last
