@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
 from botocore.stub import Stubber
@@ -24,6 +23,9 @@ from botocore.stub import Stubber
 from jobkit._stubs import load_stub, scenarios
 from jobkit._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from collections.abc import Generator, Sequence
 
 __all__ = ["AwsErrorResponse", "FakeClock", "lifecycle", "load_stub", "scenarios"]
 
@@ -43,7 +45,7 @@ class FakeClock:
     """A clock whose ``sleep`` advances time instantly; every sleep is recorded."""
 
     now: float = 0.0
-    sleeps: list[float] = field(factory=list)
+    sleeps: list[float] = field(factory=list[float])
 
     def clock(self) -> float:
         """Return the current fake time in seconds."""
@@ -70,7 +72,7 @@ def lifecycle(
     steps: Sequence[Step],
     *,
     expected_params: dict[str, Any] | None = None,
-) -> Iterator[Stubber]:
+) -> Generator[Stubber]:
     """Script ``client.<operation>`` to answer with ``steps``, in order, one per call.
 
     A step is the name of a canned scenario (see :func:`scenarios`), a response dict,
