@@ -77,19 +77,39 @@ class Facade:
         return http_attempt_bound(self.retry, self.client)
 
     def _call(
-        self, method: str, operation: str, what: str, deadline: float | None, **params: Any
+        self,
+        method: str,
+        operation: str,
+        what: str,
+        deadline: float | None,
+        *,
+        require: str | None = None,
+        **params: Any,
     ) -> dict[str, Any]:
-        """Call one boto3 method through the retry policy, raising jobkit errors."""
+        """Call one boto3 method through the retry policy, raising jobkit errors.
+
+        ``require`` names a member the response must carry; a response without it is
+        treated as a malformed (retryable) answer.
+        """
         call: Callable[..., dict[str, Any]] = getattr(self.client, method)
 
         def attempt() -> dict[str, Any]:
             try:
-                return call(**params)
+                response = call(**params)
             except Exception as exc:
                 error = translate(exc, operation, what)
                 if error is None:
                     raise
                 raise error from exc
+            if require is not None and not isinstance(response.get(require), dict):
+                msg = (
+                    f"AWS answered {operation} on {what} without a {require!r} member; "
+                    "try again, and report it to jobkit if it persists."
+                )
+                raise ServiceError(
+                    msg, code="MalformedResponse", operation=operation, retryable=True
+                )
+            return response
 
         return self.retry.call(attempt, deadline=deadline)
 
@@ -104,14 +124,8 @@ class Facade:
         **params: Any,
     ) -> R:
         """Call, then convert the response member ``key`` into ``model``."""
-        raw = self._call(method, operation, what, deadline, **params).get(key)
-        if not isinstance(raw, dict):
-            msg = (
-                f"AWS answered {operation} on {what} without a {key!r} member; "
-                "try again, and report it to jobkit if it persists."
-            )
-            raise ServiceError(msg, code="MalformedResponse", operation=operation)
-        return structure(cast("dict[str, Any]", raw), model)
+        response = self._call(method, operation, what, deadline, require=key, **params)
+        return structure(response[key], model)
 
     def _wait(
         self,

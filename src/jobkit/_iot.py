@@ -53,6 +53,7 @@ class IoT(Facade):
             "DescribeJob",
             f"IoT job {job_id}",
             None,
+            require="job",
             jobId=job_id,
             beforeSubstitution=bool(before_substitution),
         )

@@ -1,0 +1,230 @@
+"""The waiting engine on scripted fetches and a fake clock: nothing really sleeps."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from jobkit import Outcome, WaitPolicy, iot, structure
+from jobkit._waiting import wait_until_terminal
+from jobkit.errors import (
+    InvalidArgumentError,
+    JobFailedError,
+    JobkitError,
+    NotFoundError,
+    WaitTimeoutError,
+)
+from jobkit.testing import FakeClock
+
+
+def _execution(status: str, **extra: Any) -> iot.JobExecution:
+    return structure({"status": status, **extra}, iot.JobExecution)
+
+
+class Script:
+    """A fetch that returns (or raises) one scripted item per call, then repeats the last."""
+
+    def __init__(self, clock: FakeClock, *items: iot.JobExecution | Exception) -> None:
+        self.items = list(items)
+        self.clock = clock
+        self.calls: list[float] = []
+        self.deadlines: list[float] = []
+
+    def __call__(self, deadline: float) -> iot.JobExecution:
+        self.calls.append(self.clock.now)
+        self.deadlines.append(deadline)
+        item: iot.JobExecution | Exception = (
+            self.items.pop(0) if len(self.items) > 1 else self.items[0]
+        )
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+def _wait(script: Script, policy: WaitPolicy, **kw: Any) -> iot.JobExecution:
+    final: iot.JobExecution = wait_until_terminal(
+        script, what="test execution", operation="DescribeJobExecution", policy=policy, **kw
+    )
+    return final
+
+
+def test_returns_final_model_and_reports_each_change() -> None:
+    clock = FakeClock()
+    q, p, s = _execution("QUEUED"), _execution("IN_PROGRESS"), _execution("SUCCEEDED")
+    script = Script(clock, q, q, p, p, s)
+    seen: list[iot.JobExecution] = []
+    final = _wait(
+        script, clock.policy(timeout=600, min_delay=2, max_delay=120), on_update=seen.append
+    )
+    assert final is s
+    assert final.outcome is Outcome.SUCCEEDED
+    assert seen == [q, p, s]
+    assert len(script.calls) == 5
+
+
+def test_delay_sequence_follows_the_documented_formula() -> None:
+    clock = FakeClock()
+    script = Script(clock, *([_execution("IN_PROGRESS")] * 7), _execution("FAILED"))
+    _wait(script, clock.policy(timeout=10_000, min_delay=2, max_delay=20))
+    # r = 0.5: min + 0.5 * (min(max, min * 2**(n-1)) - min)
+    assert clock.sleeps == [2.0, 3.0, 5.0, 9.0, 11.0, 11.0, 11.0]
+    assert script.calls == [0.0, 2.0, 5.0, 10.0, 19.0, 30.0, 41.0, 52.0]
+
+
+def test_jitter_bounds_hold_for_any_random_value() -> None:
+    for r in (0.0, 0.25, 0.999):
+        clock = FakeClock()
+        script = Script(clock, *([_execution("QUEUED")] * 8), _execution("SUCCEEDED"))
+        _wait(script, clock.policy(timeout=10_000, min_delay=3, max_delay=40, random=lambda r=r: r))
+        assert clock.sleeps[0] == 3.0
+        assert all(3.0 <= d <= 40.0 for d in clock.sleeps)
+
+
+def test_never_sleeps_past_the_deadline_and_polls_once_at_it() -> None:
+    clock = FakeClock()
+    script = Script(clock, _execution("IN_PROGRESS"))
+    with pytest.raises(WaitTimeoutError) as info:
+        _wait(script, clock.policy(timeout=30, min_delay=4, max_delay=60))
+    assert sum(clock.sleeps) == 30.0
+    assert clock.now == 30.0
+    assert script.calls[-1] == 30.0  # the last poll is at the deadline
+    assert script.calls == [0.0, 4.0, 10.0, 20.0, 30.0]  # 4, 6, 10, then 10 clamped from 16
+    assert script.deadlines == [30.0] * 5
+    assert info.value.resource == _execution("IN_PROGRESS")
+    assert "Raise WaitPolicy(timeout=...)" in str(info.value)
+    assert isinstance(info.value, JobkitError)
+
+
+def test_timedelta_timeout_and_zero_timeout() -> None:
+    assert WaitPolicy(timeout=timedelta(minutes=2)).timeout == 120.0
+    clock = FakeClock()
+    script = Script(clock, _execution("IN_PROGRESS"))
+    with pytest.raises(WaitTimeoutError):
+        _wait(script, clock.policy(timeout=0))
+    assert script.calls == [0.0]
+    assert clock.sleeps == []
+
+
+def test_max_attempts_bounds_the_polls() -> None:
+    clock = FakeClock()
+    script = Script(clock, _execution("QUEUED"))
+    with pytest.raises(WaitTimeoutError, match="3 polls"):
+        _wait(script, clock.policy(timeout=10_000, max_attempts=3))
+    assert len(script.calls) == 3
+
+
+def test_not_found_is_retried_within_the_grace_period() -> None:
+    clock = FakeClock()
+    missing = NotFoundError("not yet", code="ResourceNotFoundException")
+    script = Script(clock, missing, missing, _execution("SUCCEEDED"))
+    final = _wait(script, clock.policy(timeout=600, min_delay=2, not_found_grace=30))
+    assert final.status == "SUCCEEDED"
+    assert len(script.calls) == 3
+
+
+def test_not_found_past_the_grace_period_is_raised() -> None:
+    clock = FakeClock()
+    missing = NotFoundError("gone", code="ResourceNotFoundException")
+    script = Script(clock, missing)
+    with pytest.raises(NotFoundError, match="gone"):
+        _wait(script, clock.policy(timeout=600, min_delay=5, max_delay=5, not_found_grace=12))
+    assert script.calls == [0.0, 5.0, 10.0, 15.0]
+
+
+def test_resource_deleted_during_the_wait() -> None:
+    clock = FakeClock()
+    gone = NotFoundError("gone", code="ResourceNotFoundException", request_id="r-1")
+    script = Script(clock, _execution("IN_PROGRESS"), gone)
+    with pytest.raises(NotFoundError, match="disappeared while being waited on") as info:
+        _wait(script, clock.policy(timeout=600))
+    assert info.value.__cause__ is gone
+    assert info.value.request_id == "r-1"
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"), [("FAILED", Outcome.FAILED), ("CANCELED", Outcome.CANCELLED)]
+)
+def test_check_raises_job_failed_with_the_final_model(status: str, outcome: Outcome) -> None:
+    clock = FakeClock()
+    script = Script(clock, _execution("IN_PROGRESS"), _execution(status))
+    with pytest.raises(JobFailedError) as info:
+        _wait(script, clock.policy(timeout=600), check=True)
+    assert info.value.resource == _execution(status)
+    assert info.value.outcome is outcome
+    assert _wait(Script(clock, _execution(status)), clock.policy(timeout=60)).outcome is outcome
+
+
+def test_check_passes_on_success() -> None:
+    clock = FakeClock()
+    final = _wait(Script(clock, _execution("SUCCEEDED")), clock.policy(timeout=60), check=True)
+    assert final.outcome is Outcome.SUCCEEDED
+
+
+def _never_ends(_: iot.JobExecution) -> str:
+    return "it never ends"
+
+
+def test_refuse_stops_with_a_clear_error() -> None:
+    clock = FakeClock()
+    script = Script(clock, _execution("IN_PROGRESS"))
+    with pytest.raises(InvalidArgumentError, match="never ends"):
+        _wait(script, clock.policy(timeout=600), refuse=_never_ends)
+    assert len(script.calls) == 1
+
+
+def test_logs_one_info_line_per_status_change(caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock()
+    details = {"statusDetails": {"detailsMap": {"percent": "10"}}}
+    script = Script(
+        clock,
+        _execution("QUEUED"),
+        _execution("QUEUED"),
+        _execution("IN_PROGRESS", **details),
+        _execution("SUCCEEDED"),
+    )
+    with caplog.at_level(logging.INFO, logger="jobkit"):
+        _wait(script, clock.policy(timeout=600))
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert lines == [
+        "test execution: QUEUED",
+        "test execution: IN_PROGRESS (percent=10)",
+        "test execution: SUCCEEDED -> SUCCEEDED",
+    ]
+
+
+def test_ctrl_c_propagates_and_leaves_no_thread() -> None:
+    before = threading.active_count()
+    clock = FakeClock()
+
+    def interrupted(_: float) -> None:
+        raise KeyboardInterrupt
+
+    policy = WaitPolicy(timeout=600, clock=clock.clock, sleep=interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _wait(Script(clock, _execution("IN_PROGRESS")), policy)
+    assert threading.active_count() == before
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"timeout": -1},
+        {"min_delay": -0.5},
+        {"max_delay": -1},
+        {"min_delay": 10, "max_delay": 5},
+        {"max_attempts": 0},
+        {"max_attempts": True},
+        {"timeout": "soon"},
+        {"not_found_grace": -3},
+        {"timeout": float("nan")},
+    ],
+)
+def test_bad_wait_policies_are_refused(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        WaitPolicy(**kwargs)
+    assert isinstance(info.value, ValueError)
+    assert ";" in str(info.value)  # what is wrong; what to do
