@@ -9,13 +9,19 @@ from the responses that ship with jobkit or from your own dicts::
         job = my_code_that_waits(client)          # sees PENDING -> RUNNING -> COMPLETED
 
 ``FakeClock`` makes waits instant: pass ``clock.policy(...)`` as the ``policy``.
+``MotoIoT`` runs moto's server on 127.0.0.1 (needs ``moto[server]``) and plays the
+devices' part, which moto's own API cannot: executions progress, jobs complete.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-from typing import TYPE_CHECKING, Any
+import json
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define, field, frozen
 from botocore.stub import Stubber
@@ -25,9 +31,9 @@ from jobkit._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Sequence
+    from collections.abc import Generator, Mapping, Sequence
 
-__all__ = ["AwsErrorResponse", "FakeClock", "lifecycle", "load_stub", "scenarios"]
+__all__ = ["AwsErrorResponse", "FakeClock", "MotoIoT", "lifecycle", "load_stub", "scenarios"]
 
 
 @frozen(kw_only=True)
@@ -119,3 +125,134 @@ def _has(service: str, operation: str) -> bool:
         return bool(scenarios(service, operation))
     except FileNotFoundError:
         return False
+
+
+_EXECUTION_COUNTS = {
+    "QUEUED": "numberOfQueuedThings",
+    "IN_PROGRESS": "numberOfInProgressThings",
+    "SUCCEEDED": "numberOfSucceededThings",
+    "FAILED": "numberOfFailedThings",
+    "REJECTED": "numberOfRejectedThings",
+    "TIMED_OUT": "numberOfTimedOutThings",
+    "CANCELED": "numberOfCanceledThings",
+    "REMOVED": "numberOfRemovedThings",
+}
+_FINISHED = frozenset({"SUCCEEDED", "FAILED", "REJECTED", "TIMED_OUT", "CANCELED", "REMOVED"})
+
+
+class MotoIoT:
+    """moto's IoT on a real HTTP port of 127.0.0.1, plus the devices' side of job executions.
+
+    Use it as a context manager; ``endpoint_url`` and :meth:`client` reach the server.
+    Requires ``moto[server]`` (a test dependency, never a runtime one).
+    """
+
+    account_id = "123456789012"
+
+    def __init__(self, region_name: str = "us-east-1") -> None:
+        from moto.server import ThreadedMotoServer  # noqa: PLC0415 -- optional dependency
+
+        self.region_name = region_name
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._lock = threading.Lock()
+        self.endpoint_url = ""
+
+    def __enter__(self) -> Self:
+        # moto's server logs every request through werkzeug; that is noise around a demo or test.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint_url = f"http://{host}:{port}"
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.stop()
+
+    def client(self) -> Any:
+        """Return a boto3 IoT client for this server (dummy credentials)."""
+        import boto3  # noqa: PLC0415
+
+        factory: Any = boto3.session.Session()
+        return factory.client(
+            "iot",
+            region_name=self.region_name,
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",  # noqa: S106 -- moto's dummy credentials
+        )
+
+    def create_job(
+        self, job_id: str, things: Sequence[str], *, target_selection: str = "SNAPSHOT"
+    ) -> None:
+        """Create the things (if new) and a job that targets them; executions start QUEUED."""
+        client = self.client()
+        arns: list[str] = []
+        for name in things:
+            with contextlib.suppress(Exception):
+                client.create_thing(thingName=name)
+            arns.append(client.describe_thing(thingName=name)["thingArn"])
+        client.create_job(
+            jobId=job_id,
+            targets=arns,
+            document=json.dumps({"operation": "firmware-update", "version": "2.4.1"}),
+            targetSelection=target_selection,
+        )
+        self._settle(job_id)
+
+    def report(self, job_id: str, thing: str, status: str, **details: str) -> None:
+        """Play the device: set its execution's status (and status details), update the job."""
+        with self._lock:
+            backend = self._backend()
+            execution = backend.job_executions[job_id, thing]
+            execution.status = status
+            execution.status_details_map = dict(details)
+            execution.last_updated_at = datetime.now(UTC)
+            execution.version_number += 1
+        self._settle(job_id)
+
+    def script(self, job_id: str, steps: Sequence[Mapping[str, str]]) -> None:
+        """Advance the devices one ``{thing: status}`` step per describe of ``job_id``.
+
+        Each describe of the job or of one of its executions first reports the next step,
+        so a lifecycle is deterministic without real time passing between polls.
+        """
+        pending = [dict(step) for step in steps]
+        backend = self._backend()
+
+        def advancing(original: Any) -> Any:
+            def call(*args: Any, **kwargs: Any) -> Any:
+                asked = kwargs.get("job_id", args[0] if args else None)
+                if asked == job_id and pending:
+                    for thing, status in pending.pop(0).items():
+                        self.report(job_id, thing, status)
+                return original(*args, **kwargs)
+
+            return call
+
+        # Instance attributes shadow the backend's methods for this server only.
+        backend.describe_job = advancing(backend.describe_job)
+        backend.describe_job_execution = advancing(backend.describe_job_execution)
+
+    def _backend(self) -> Any:
+        from moto.iot.models import iot_backends  # noqa: PLC0415
+
+        return iot_backends[self.account_id][self.region_name]
+
+    def _settle(self, job_id: str) -> None:
+        with self._lock:
+            backend = self._backend()
+            job = backend.jobs[job_id]
+            counts = dict.fromkeys(_EXECUTION_COUNTS.values(), 0)
+            statuses = [e.status for (j, _), e in backend.job_executions.items() if j == job_id]
+            for status in statuses:
+                counts[_EXECUTION_COUNTS[status]] += 1
+            job.job_process_details = {"processingTargets": job.targets, **counts}
+            if job.status in ("CANCELED", "DELETION_IN_PROGRESS"):
+                return
+            if job.target_selection == "SNAPSHOT" and statuses and set(statuses) <= _FINISHED:
+                job.status = "COMPLETED"
+                job.completed_at = datetime.now(UTC)
+                job.job_process_details["processingTargets"] = []
+            elif any(s != "QUEUED" for s in statuses):
+                job.status = "IN_PROGRESS"
+            job.last_updated_at = datetime.now(UTC)
