@@ -1,0 +1,69 @@
+"""Every example runs offline, prints what it promises and exits with the documented code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.integration
+
+
+def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.run(
+        [sys.executable, str(ROOT / "examples" / script), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_devicefarm_example() -> None:
+    result = _run("devicefarm_wait_job.py", "--offline")
+    assert result.returncode == 0, result.stderr
+    assert "... COMPLETED/PASSED (12/12 tests, 12 passed) -> SUCCEEDED" in result.stdout
+    assert "    passed: 12" in result.stdout
+    assert "device minutes: 25.5" in result.stdout
+
+
+def test_amplify_example_reports_failed_steps() -> None:
+    result = _run("amplify_block_deploy.py", "--offline")
+    assert result.returncode == 1, result.stderr
+    assert "  DEPLOY: Build output directory 'dist' not found." in result.stdout
+    assert (
+        "    log: https://aws-amplify-prod-us-east-1-artifacts.s3.amazonaws.com/" in result.stdout
+    )
+
+
+def test_iot_example_watches_the_rollout() -> None:
+    result = _run("iot_ota_rollout.py", "--offline")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "QUEUED: queued=3 in_progress=0 succeeded=0 failed=0 timed_out=0 rejected=0"
+    assert (
+        lines[-2] == "COMPLETED: queued=0 in_progress=0 succeeded=3 failed=0 timed_out=0 rejected=0"
+    )
+    assert lines[-1] == "rollout SUCCEEDED"
+
+
+def test_demo_runs_end_to_end() -> None:
+    result = _run("demo.py", "--fast")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "exit code 0" in result.stdout
+    assert "job outcome: SUCCEEDED (WARNED, 1 warned)" in result.stdout
+    assert "deploy outcome: SUCCEEDED" in result.stdout
+    assert "X-Amz-Signature" not in result.stdout
+    assert "COMPLETED (3/3 things succeeded) -> SUCCEEDED" in result.stderr
