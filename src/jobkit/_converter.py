@@ -6,6 +6,7 @@ Hooks are generated once per model class, on first use, and cached by cattrs.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
@@ -54,7 +55,79 @@ def _unstructure_enum(value: AwsEnum) -> str:
     return value._value_
 
 
-def _configure(conv: cattrs.Converter, *, json: bool) -> cattrs.Converter:
+_PRIMITIVES = (str, int, float, bool)
+
+
+def _optional_arg(tp: Any) -> Any:
+    """``X | None`` -> ``X``; anything else unchanged."""
+    args = typing.get_args(tp)
+    if type(None) in args and len(args) == 2:  # noqa: PLR2004
+        return args[0] if args[1] is type(None) else args[1]
+    return tp
+
+
+def _field_code(i: int, tp: Any, conv: cattrs.Converter, env: dict[str, Any]) -> list[str]:  # noqa: PLR0911 -- one return per field kind
+    """Lines that turn ``v{i}`` (a raw value, maybe None) into the attribute's value."""
+    v, h, t = f"v{i}", f"h{i}", f"t{i}"
+    env[t] = tp
+    if tp in _PRIMITIVES:
+        env[h] = conv.get_structure_hook(tp)
+        return [f"    if {v} is not None and {v}.__class__ is not {t}: {v} = {h}({v}, {t})"]
+    if tp is datetime:
+        env[h] = _structure_datetime
+        return [f"    if {v} is not None: {v} = {h}({v}, {t})"]
+    if isinstance(tp, type) and issubclass(tp, AwsEnum):
+        env[h], env[f"m{i}"], env[f"u{i}"] = (
+            _structure_enum,
+            tp._value2member_map_,
+            tp.unknown_members(),
+        )
+        return [f"    if {v} is not None: {v} = m{i}.get({v}) or u{i}.get({v}) or {h}({v}, {t})"]
+    if isinstance(tp, type) and _is_model(tp):
+        env[h] = conv.get_structure_hook(tp)
+        return [f"    if {v} is not None: {v} = {h}({v}, {t})"]
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    env[h] = conv.get_structure_hook(tp)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:  # noqa: PLR2004
+        item = args[0]
+        env[f"e{i}"] = item
+        if item in _PRIMITIVES:
+            return [
+                f"    if {v} is not None:",
+                f"        {v} = tuple({v})",
+                f"        for x in {v}:",
+                f"            if x.__class__ is not e{i}: {v} = {h}({v}, {t}); break",
+            ]
+        env[f"g{i}"] = conv.get_structure_hook(item)
+        return [f"    if {v} is not None: {v} = tuple([g{i}(x, e{i}) for x in {v}])"]
+    if origin in (Mapping, dict) and args == (str, str):
+        return [
+            f"    if {v} is not None:",
+            f"        {v} = dict({v})",
+            f"        for x in {v}.values():",
+            f"            if x.__class__ is not str: {v} = {h}({v}, {t}); break",
+        ]
+    return [f"    if {v} is not None: {v} = {h}({v}, {t})"]
+
+
+def _fast_structure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """Generate ``structure(raw, cls)`` for one model class, as straight-line code."""
+    hints = typing.get_type_hints(cls)
+    env: dict[str, Any] = {"__cls": cls}
+    lines = ["def structure(o, _=None):", "    g = o.get"]
+    names: list[str] = []
+    for i, a in enumerate(attrs.fields(cls)):
+        lines.append(f"    v{i} = g({camel_case(a.name)!r})")
+        lines += _field_code(i, _optional_arg(hints[a.name]), conv, env)
+        names.append(f"{a.name}=v{i}")
+    lines.append(f"    return __cls({', '.join(names)})")
+    source = "\n".join(lines)
+    exec(compile(source, f"<jobkit structure {cls.__qualname__}>", "exec"), env)  # noqa: S102 -- generated from our own attrs fields, as cattrs does
+    fn: Callable[[Any, Any], Any] = env["structure"]
+    return fn
+
+
+def _configure(conv: cattrs.Converter, *, json: bool, fast: bool = True) -> cattrs.Converter:
     conv.register_structure_hook(datetime, _structure_datetime)
     # Registered by class, not predicate: cattrs' own `str` hooks would otherwise win for StrEnums.
     conv.register_structure_hook(AwsEnum, _structure_enum)
@@ -65,6 +138,8 @@ def _configure(conv: cattrs.Converter, *, json: bool) -> cattrs.Converter:
         conv.register_unstructure_hook(datetime, lambda d: d)
 
     def structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+        if fast:
+            return _fast_structure_fn(cls, conv)
         overrides = {a.name: override(rename=camel_case(a.name)) for a in attrs.fields(cls)}
         return make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
 
@@ -82,13 +157,14 @@ def _configure(conv: cattrs.Converter, *, json: bool) -> cattrs.Converter:
     return conv
 
 
-def _new(*, json: bool) -> cattrs.Converter:
+def _new(*, json: bool, fast: bool = True) -> cattrs.Converter:
     return _configure(
         cattrs.Converter(
             unstruct_collection_overrides={Sequence: list, Mapping: dict},
-            detailed_validation=True,
+            detailed_validation=not fast,
         ),
         json=json,
+        fast=fast,
     )
 
 
@@ -97,6 +173,9 @@ converter: cattrs.Converter = _new(json=False)
 
 json_converter: cattrs.Converter = _new(json=True)
 """Like :data:`converter`, but unstructures to JSON-ready values (ISO-8601 strings)."""
+
+_explaining_converter: cattrs.Converter = _new(json=False, fast=False)
+"""cattrs' own detailed validation, used only to explain why a structure failed."""
 
 
 def structure(obj: Mapping[str, Any], cl: type[T]) -> T:
@@ -108,6 +187,10 @@ def structure(obj: Mapping[str, Any], cl: type[T]) -> T:
     try:
         return converter.structure(obj, cl)
     except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as exc:
+        try:
+            _explaining_converter.structure(obj, cl)
+        except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as detailed:
+            raise ConversionError.from_exception(detailed, cl) from exc
         raise ConversionError.from_exception(exc, cl) from exc
 
 

@@ -27,7 +27,7 @@ class AwsEnum(enum.StrEnum):
         if not isinstance(value, str):
             return None
         # The cache keeps pseudo-members unique, so `is` and hashing behave like real members.
-        cache: dict[str, Self] = cls.__dict__.get("_unknown_") or cls._new_cache()
+        cache: dict[str, Self] = cls.unknown_members()
         member = cache.get(value)
         if member is None:
             with cls._unknown_lock_:
@@ -40,12 +40,17 @@ class AwsEnum(enum.StrEnum):
         return member
 
     @classmethod
-    def _new_cache(cls) -> dict[str, Any]:
-        with _CACHE_LOCK:
-            if "_unknown_" not in cls.__dict__:
-                type.__setattr__(cls, "_unknown_", {})
-                type.__setattr__(cls, "_unknown_lock_", threading.Lock())
-        return cls.__dict__["_unknown_"]  # type: ignore[no-any-return]
+    def unknown_members(cls) -> dict[str, Any]:
+        """The values seen so far that this release does not declare, and their pseudo-members."""
+        cache = cls.__dict__.get("_unknown_")
+        if cache is None:
+            with _CACHE_LOCK:
+                if "_unknown_" not in cls.__dict__:
+                    # type.__setattr__: Enum's metaclass would refuse a new attribute.
+                    type.__setattr__(cls, "_unknown_", {})
+                    type.__setattr__(cls, "_unknown_lock_", threading.Lock())
+            cache = cls.__dict__["_unknown_"]
+        return cache  # type: ignore[no-any-return]
 
     @property
     def is_known(self) -> bool:
