@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import attrs
 import pytest
 
-from jobkit import Outcome, WaitPolicy, iot, structure
+from jobkit import Outcome, WaitPolicy, devicefarm, iot, structure
 from jobkit._waiting import wait_until_terminal
 from jobkit.errors import (
     InvalidArgumentError,
@@ -19,6 +20,9 @@ from jobkit.errors import (
     WaitTimeoutError,
 )
 from jobkit.testing import FakeClock
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def _execution(status: str, **extra: Any) -> iot.JobExecution:
@@ -228,3 +232,59 @@ def test_bad_wait_policies_are_refused(kwargs: dict[str, Any]) -> None:
         WaitPolicy(**kwargs)
     assert isinstance(info.value, ValueError)
     assert ";" in str(info.value)  # what is wrong; what to do
+
+
+def _df_job(done: int | None, total: int = 100, status: str = "RUNNING") -> devicefarm.Job:
+    counters = None if done is None else {"total": total, "passed": done}
+    raw: dict[str, Any] = {"status": status}
+    if counters:
+        raw["counters"] = counters
+    return structure(raw, devicefarm.Job)
+
+
+def test_progress_fractions() -> None:
+    assert _df_job(25).progress == 0.25
+    assert _df_job(None).progress is None
+    assert _df_job(5, status="PREPARING").progress is None
+    assert _df_job(0, total=0).progress is None
+    rollout = structure(
+        {
+            "status": "IN_PROGRESS",
+            "jobProcessDetails": {
+                "numberOfSucceededThings": 6,
+                "numberOfFailedThings": 2,
+                "numberOfInProgressThings": 4,
+                "numberOfQueuedThings": 8,
+            },
+        },
+        iot.Job,
+    )
+    assert rollout.progress == 0.4
+    assert structure({"status": "COMPLETED"}, iot.Job).progress is None
+    assert not hasattr(_execution("IN_PROGRESS"), "progress")  # executions report none
+
+
+def _linear_job(clock: FakeClock) -> Callable[[float], devicefarm.Job]:
+    """10 % done at t=0, one more percent every 10 s, COMPLETED at t=900."""
+
+    def fetch(_: float) -> devicefarm.Job:
+        if clock.now >= 900:
+            return _df_job(100, status="COMPLETED")
+        return _df_job(10 + int(clock.now // 10))
+
+    return fetch
+
+
+def test_progress_shortens_sleeps_near_the_estimated_end() -> None:
+    clock, plain = FakeClock(), FakeClock()
+    policy = WaitPolicy(timeout=10_000, min_delay=5, max_delay=300, random=lambda: 0.5)
+    aware = attrs.evolve(policy, clock=clock.clock, sleep=clock.sleep)
+    final = wait_until_terminal(_linear_job(clock), what="job", operation="GetJob", policy=aware)
+    assert final.status == "COMPLETED"
+    assert clock.now - 900 < 20
+    blind = attrs.evolve(policy, clock=plain.clock, sleep=plain.sleep, use_progress=False)
+    wait_until_terminal(_linear_job(plain), what="job", operation="GetJob", policy=blind)
+    # Backoff alone sleeps 5, 7.5, 12.5, 22.5, 42.5, 82.5, 152.5, ... and sees the end 35 s late.
+    assert plain.now == 935.0
+    assert clock.now < plain.now
+    assert len(clock.sleeps) <= len(plain.sleeps) + 6

@@ -28,8 +28,9 @@ class DeviceFarm(Facade):
     service: ClassVar[str] = "devicefarm"
     client: DeviceFarmClient
 
-    JOB_POLICY: ClassVar[WaitPolicy] = WaitPolicy(timeout=3 * 3600, min_delay=10, max_delay=60)
-    """Jobs run minutes to hours (Device Farm's default job timeout is 150 minutes)."""
+    JOB_POLICY: ClassVar[WaitPolicy] = WaitPolicy(timeout=3 * 3600, min_delay=5, max_delay=180)
+    """Jobs run minutes to hours (the default job timeout is 150 minutes); test counters
+    give the time left, so polls are sparse mid-run and dense near the end."""
     SESSION_POLICY: ClassVar[WaitPolicy] = WaitPolicy(timeout=3 * 3600, min_delay=5, max_delay=30)
     """Sessions last up to 150 minutes; a user usually waits for one to start or stop."""
 

@@ -349,6 +349,15 @@ class Job:
         """SUCCEEDED: PASSED/WARNED; CANCELLED: STOPPED/SKIPPED; else FAILED; None if running."""
         return _outcome(self.status, self.result)
 
+    @property
+    def progress(self) -> float | None:
+        """The fraction of tests finished (0.0 to 1.0) while RUNNING; None when unknown."""
+        c = self.counters
+        if self.status is not ExecutionStatus.RUNNING or c is None or not c.total:
+            return None
+        done = sum(n or 0 for n in (c.passed, c.failed, c.warned, c.errored, c.stopped, c.skipped))
+        return min(1.0, done / c.total)
+
 
 @frozen(kw_only=True)
 class RemoteAccessSession:

@@ -273,6 +273,26 @@ class Job:
             return Outcome.CANCELLED
         return None
 
+    @property
+    def progress(self) -> float | None:
+        """The fraction of targeted things whose execution ended (0.0 to 1.0); None when unknown."""
+        d = self.job_process_details
+        if d is None or self.is_terminal:
+            return None
+        done = sum(
+            n or 0
+            for n in (
+                d.number_of_succeeded_things,
+                d.number_of_failed_things,
+                d.number_of_rejected_things,
+                d.number_of_timed_out_things,
+                d.number_of_canceled_things,
+                d.number_of_removed_things,
+            )
+        )
+        total = done + (d.number_of_queued_things or 0) + (d.number_of_in_progress_things or 0)
+        return done / total if total else None
+
 
 @frozen(kw_only=True)
 class JobExecutionStatusDetails:
