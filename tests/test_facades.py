@@ -230,3 +230,13 @@ def test_facade_builds_its_own_client_without_botocore_retries() -> None:
         "devicefarm", config=Config(retries={"max_attempts": 4, "mode": "legacy"})
     )
     assert DeviceFarm(explicit, retry=RetryPolicy(max_attempts=3)).max_http_attempts == 3 * 5
+
+
+def test_a_poll_that_sees_no_change_reuses_the_model() -> None:
+    client = _client("devicefarm")
+    df = DeviceFarm(client)
+    with lifecycle(client, "get_job", ["running", "running", "passed"]):
+        first, second, third = df.get_job(JOB_ARN), df.get_job(JOB_ARN), df.get_job(JOB_ARN)
+    assert second is first  # same response: no second conversion
+    assert third is not first
+    assert third.status == "COMPLETED"

@@ -1,17 +1,26 @@
-"""jobkit: typed models and reliable waiters for AWS resources that behave like jobs."""
+"""jobkit: typed models and reliable waiters for AWS resources that behave like jobs.
+
+Names are loaded on first use (PEP 562), so ``import jobkit`` stays cheap and a
+script pays only for the services it touches.
+"""
 
 from __future__ import annotations
 
-from jobkit import amplify, devicefarm, errors, iot
-from jobkit._amplify import Amplify
-from jobkit._converter import converter, json_converter, structure, unstructure
-from jobkit._devicefarm import DeviceFarm
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from jobkit._enums import AwsEnum
-from jobkit._iot import IoT
 from jobkit._outcome import Outcome, Resource
-from jobkit._progress import describe
-from jobkit._retry import RetryPolicy
-from jobkit._waiting import WaitPolicy
+
+if TYPE_CHECKING:
+    from jobkit import amplify, devicefarm, errors, iot, testing
+    from jobkit._amplify import Amplify
+    from jobkit._converter import converter, json_converter, structure, unstructure
+    from jobkit._devicefarm import DeviceFarm
+    from jobkit._iot import IoT
+    from jobkit._progress import describe
+    from jobkit._retry import RetryPolicy
+    from jobkit._waiting import WaitPolicy
 
 __all__ = [
     "Amplify",
@@ -31,7 +40,38 @@ __all__ = [
     "iot",
     "json_converter",
     "structure",
+    "testing",
     "unstructure",
 ]
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Amplify": "jobkit._amplify",
+    "DeviceFarm": "jobkit._devicefarm",
+    "IoT": "jobkit._iot",
+    "RetryPolicy": "jobkit._retry",
+    "WaitPolicy": "jobkit._waiting",
+    "converter": "jobkit._converter",
+    "json_converter": "jobkit._converter",
+    "structure": "jobkit._converter",
+    "unstructure": "jobkit._converter",
+    "describe": "jobkit._progress",
+}
+_SUBMODULES = frozenset({"amplify", "devicefarm", "errors", "iot", "testing"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"jobkit.{name}")
+    else:
+        msg = f"module 'jobkit' has no attribute {name!r}"
+        raise AttributeError(msg)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -66,6 +66,8 @@ class Facade:
                 raise InvalidArgumentError(msg, code="InvalidArgument")
         self.client: Any = client
         self.retry: RetryPolicy = retry or RetryPolicy()
+        # The last response converted, and its model: a poll that sees no change reuses it.
+        self._last: tuple[type[Any], dict[str, Any], Any] | None = None
 
     def __repr__(self) -> str:
         region = getattr(self.client.meta, "region_name", None)
@@ -125,7 +127,14 @@ class Facade:
     ) -> R:
         """Call, then convert the response member ``key`` into ``model``."""
         response = self._call(method, operation, what, deadline, require=key, **params)
-        return structure(response[key], model)
+        raw: dict[str, Any] = response[key]
+        last = self._last
+        if last is not None and last[0] is model and last[1] == raw:
+            reused: R = last[2]
+            return reused
+        converted = structure(raw, model)
+        self._last = (model, raw, converted)
+        return converted
 
     def _wait(
         self,
