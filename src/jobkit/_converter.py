@@ -112,11 +112,17 @@ def _field_code(i: int, tp: Any, conv: cattrs.Converter, env: dict[str, Any]) ->
 
 def _fast_structure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
     """Generate ``structure(raw, cls)`` for one model class, as straight-line code."""
-    hints = typing.get_type_hints(cls)
+    fields = attrs.fields(cls)
+    # Real annotations are used as they are; string ones (a user's model) are evaluated once.
+    hints = (
+        typing.get_type_hints(cls)
+        if any(isinstance(a.type, str) for a in fields)
+        else {a.name: a.type for a in fields}
+    )
     env: dict[str, Any] = {"__cls": cls}
     lines = ["def structure(o, _=None):", "    g = o.get"]
     names: list[str] = []
-    for i, a in enumerate(attrs.fields(cls)):
+    for i, a in enumerate(fields):
         lines.append(f"    v{i} = g({camel_case(a.name)!r})")
         lines += _field_code(i, _optional_arg(hints[a.name]), conv, env)
         names.append(f"{a.name}=v{i}")

@@ -5,8 +5,8 @@ snake_case; every attribute is ``None`` when AWS omits the key, lists included.
 Step URLs are presigned: their query strings are hidden in ``repr()``.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: real annotation objects let the converter
+# read field types without evaluating strings, which keeps the first conversion fast.
 from collections.abc import Mapping
 from datetime import datetime
 

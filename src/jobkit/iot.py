@@ -5,8 +5,8 @@ snake_case; every attribute is ``None`` when AWS omits the key, lists included.
 Time strings inside ``scheduling_config`` stay strings, as the API sends them.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: real annotation objects let the converter
+# read field types without evaluating strings, which keeps the first conversion fast.
 from collections.abc import Mapping
 from datetime import datetime
 
