@@ -5,6 +5,7 @@ Hooks are generated once per model class, on first use, and cached by cattrs.
 
 from __future__ import annotations
 
+import functools
 import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -177,11 +178,27 @@ def _new(*, json: bool, fast: bool = True) -> cattrs.Converter:
 converter: cattrs.Converter = _new(json=False)
 """Turns boto3 response dicts into models and back (datetimes stay datetimes)."""
 
-json_converter: cattrs.Converter = _new(json=True)
-"""Like :data:`converter`, but unstructures to JSON-ready values (ISO-8601 strings)."""
+json_converter: cattrs.Converter  # provided by __getattr__ on first use
 
-_explaining_converter: cattrs.Converter = _new(json=False, fast=False)
-"""cattrs' own detailed validation, used only to explain why a structure failed."""
+
+@functools.cache
+def _json_converter() -> cattrs.Converter:
+    """Like :data:`converter`, but unstructures to JSON-ready values (ISO-8601 strings)."""
+    return _new(json=True)
+
+
+@functools.cache
+def _explaining_converter() -> cattrs.Converter:
+    """Cattrs' own detailed validation, used only to explain why a structure failed."""
+    return _new(json=False, fast=False)
+
+
+def __getattr__(name: str) -> Any:
+    # json_converter is built on first use: most programs never need it.
+    if name == "json_converter":
+        return _json_converter()
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def structure(obj: Mapping[str, Any], cl: type[T]) -> T:
@@ -194,7 +211,7 @@ def structure(obj: Mapping[str, Any], cl: type[T]) -> T:
         return converter.structure(obj, cl)
     except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as exc:
         try:
-            _explaining_converter.structure(obj, cl)
+            _explaining_converter().structure(obj, cl)
         except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as detailed:
             raise ConversionError.from_exception(detailed, cl) from exc
         raise ConversionError.from_exception(exc, cl) from exc
@@ -202,4 +219,4 @@ def structure(obj: Mapping[str, Any], cl: type[T]) -> T:
 
 def unstructure(obj: object, *, mode: Literal["python", "json"] = "python") -> Any:
     """Turn a model back into boto3's dict shape; ``mode="json"`` gives JSON-ready values."""
-    return (json_converter if mode == "json" else converter).unstructure(obj)
+    return (_json_converter() if mode == "json" else converter).unstructure(obj)

@@ -1,0 +1,84 @@
+"""Start-up: import cost in fresh processes, and the first conversion of each resource."""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+IMPORTS = {
+    "python -c pass": "pass",
+    "import boto3": "import boto3",
+    "import jobkit": "import jobkit",
+    "import boto3, jobkit": "import boto3, jobkit",
+    "from jobkit import DeviceFarm, Amplify, IoT, WaitPolicy": "from jobkit import DeviceFarm, Amplify, IoT, WaitPolicy",
+}
+
+FIRST_STRUCTURE = """
+import json, sys, time
+import jobkit
+from jobkit import amplify, devicefarm, iot
+from jobkit._stubs import load_stub
+service, operation, scenario, key, model = sys.argv[1:]
+raw = load_stub(service, operation, scenario)[key]
+cls = {"devicefarm.Job": devicefarm.Job, "devicefarm.RemoteAccessSession": devicefarm.RemoteAccessSession,
+       "amplify.Job": amplify.Job, "iot.Job": iot.Job, "iot.JobExecution": iot.JobExecution}[model]
+jobkit.structure
+start = time.perf_counter(); jobkit.structure(raw, cls); first = time.perf_counter() - start
+start = time.perf_counter(); jobkit.structure(raw, cls); second = time.perf_counter() - start
+print(json.dumps([first, second]))
+"""
+
+RESOURCES = [
+    ("devicefarm", "get_job", "passed", "job", "devicefarm.Job"),
+    (
+        "devicefarm",
+        "get_remote_access_session",
+        "running",
+        "remoteAccessSession",
+        "devicefarm.RemoteAccessSession",
+    ),
+    ("amplify", "get_job", "succeed", "job", "amplify.Job"),
+    ("iot", "describe_job", "in_progress", "job", "iot.Job"),
+    ("iot", "describe_job_execution", "in_progress", "execution", "iot.JobExecution"),
+]
+
+
+def _wall(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - start
+
+
+def imports(runs: int = 15, seed: int = 3) -> dict[str, float]:
+    """Median wall seconds of each import line, fresh processes, interleaved."""
+    samples: dict[str, list[float]] = {name: [] for name in IMPORTS}
+    order = list(IMPORTS)
+    rng = random.Random(seed)
+    for _ in range(runs):
+        rng.shuffle(order)
+        for name in order:
+            samples[name].append(_wall(IMPORTS[name]))
+    return {name: statistics.median(v) for name, v in samples.items()}
+
+
+def first_structure(runs: int = 7) -> dict[str, tuple[float, float]]:
+    """Median (first, second) seconds of structure() per resource, fresh processes."""
+    out: dict[str, tuple[float, float]] = {}
+    for *args, model in RESOURCES:
+        firsts, seconds = [], []
+        for _ in range(runs):
+            done = subprocess.run(
+                [sys.executable, "-c", FIRST_STRUCTURE, *args, model],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            first, second = json.loads(done.stdout)
+            firsts.append(first)
+            seconds.append(second)
+        out[model] = (statistics.median(firsts), statistics.median(seconds))
+    return out
