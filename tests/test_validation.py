@@ -85,6 +85,7 @@ AMPLIFY_CASES: list[tuple[tuple[Any, ...], str]] = [
     (("", "main", "42"), "app_id is empty"),
     (("app-123", "main", "42"), "is not an Amplify app id"),
     (("D2A4X", "main", "42"), "is not an Amplify app id"),
+    (("d", "main", "42"), "is not an Amplify app id"),
     (("d" + "a" * 20, "main", "42"), "is not an Amplify app id"),
     (("d2a4xexample1", "", "42"), "branch_name is empty"),
     (("d2a4xexample1", "b" * 256, "42"), "at most 255"),

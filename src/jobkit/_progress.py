@@ -34,18 +34,7 @@ def _with_outcome(text: str, resource: Resource) -> str:
 def _counters(counters: devicefarm.Counters | None) -> str:
     if counters is None or not counters.total:
         return ""
-    done = sum(
-        n or 0
-        for n in (
-            counters.passed,
-            counters.failed,
-            counters.warned,
-            counters.errored,
-            counters.stopped,
-            counters.skipped,
-        )
-    )
-    parts = [f"{done}/{counters.total} tests"]
+    parts = [f"{counters.finished}/{counters.total} tests"]
     parts += [
         f"{n} {name}"
         for name, n in (
@@ -88,22 +77,9 @@ def _amplify_job(resource: amplify.Job) -> str:
 def _iot_job(resource: iot.Job) -> str:
     text = f"{resource.status or 'UNKNOWN'}"
     d = resource.job_process_details
-    if d is not None:
-        counts = [
-            d.number_of_succeeded_things,
-            d.number_of_failed_things,
-            d.number_of_rejected_things,
-            d.number_of_timed_out_things,
-            d.number_of_canceled_things,
-            d.number_of_removed_things,
-            d.number_of_queued_things,
-            d.number_of_in_progress_things,
-        ]
-        total = sum(n or 0 for n in counts)
-        if total:
-            text += f" ({d.number_of_succeeded_things or 0}/{total} things succeeded"
-            bad = sum(n or 0 for n in counts[1:4])
-            text += f", {bad} failed)" if bad else ")"
+    if d is not None and d.total_things:
+        text += f" ({d.number_of_succeeded_things or 0}/{d.total_things} things succeeded"
+        text += f", {d.failed_things} failed)" if d.failed_things else ")"
     return _with_outcome(text, resource)
 
 

@@ -21,8 +21,7 @@ from attrs import field, frozen
 
 from jobkit._aws_errors import is_retryable
 from jobkit._backoff import full_jitter_delay
-from jobkit._validation import non_negative, positive_int, seconds
-from jobkit.errors import InvalidArgumentError
+from jobkit._validation import delay_range, non_negative, positive_int, seconds
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -51,12 +50,7 @@ class RetryPolicy:
     random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.max_delay < self.min_delay:
-            msg = (
-                f"RetryPolicy max_delay ({self.max_delay}) is below min_delay "
-                f"({self.min_delay}); make max_delay at least min_delay."
-            )
-            raise InvalidArgumentError(msg, code="InvalidRetryPolicy")
+        delay_range("RetryPolicy", self.min_delay, self.max_delay)
 
     def call(self, fn: Callable[[], T], *, deadline: float | None = None) -> T:
         """Call ``fn`` until it succeeds, fails for good, or attempts or time run out.

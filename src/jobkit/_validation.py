@@ -11,6 +11,7 @@ from jobkit.errors import InvalidArgumentError
 
 __all__ = [
     "amplify_ids",
+    "delay_range",
     "devicefarm_arn",
     "iot_execution_number",
     "iot_job_id",
@@ -56,10 +57,12 @@ _HINTS = {
     ("test", "job"): "pass the ARN of the job that contains it",
     ("device", "job"): "a device is not a job; pass the job ARN from list_jobs",
 }
-_AMPLIFY_APP_ID = re.compile(r"d[a-z0-9]+")
-_AMPLIFY_JOB_ID = re.compile(r"[0-9]+")
-_IOT_JOB_ID = re.compile(r"[a-zA-Z0-9_-]+")
-_IOT_THING_NAME = re.compile(r"[a-zA-Z0-9:_-]+")
+# botocore's patterns, with its length bounds folded in.
+_AMPLIFY_APP_ID = re.compile(r"d[a-z0-9]{1,19}")
+_AMPLIFY_BRANCH = re.compile(r"(?s).{1,255}")
+_AMPLIFY_JOB_ID = re.compile(r"[0-9]{1,255}")
+_IOT_JOB_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+_IOT_THING_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
 
 
 def _fail(message: str) -> InvalidArgumentError:
@@ -100,39 +103,54 @@ def devicefarm_arn(value: object, expected: str, *, name: str = "arn") -> str:
     return arn
 
 
+def _matching(value: object, name: str, pattern: re.Pattern[str], problem: str) -> str:
+    text = _text(value, name)
+    if not pattern.fullmatch(text):
+        shown = text if len(text) <= 80 else text[:77] + "..."  # noqa: PLR2004
+        msg = f"{name} {shown!r} {problem}"
+        raise _fail(msg)
+    return text
+
+
 def amplify_ids(app_id: object, branch_name: object, job_id: object) -> tuple[str, str, str]:
     """Check an Amplify app id (``d...``), branch name and job id (digits)."""
-    app = _text(app_id, "app_id")
-    if not _AMPLIFY_APP_ID.fullmatch(app) or len(app) > 20:  # noqa: PLR2004
-        msg = f"app_id {app!r} is not an Amplify app id; it looks like 'd1a2b3c4d5e6f7' (1-20 characters, starting with 'd')."
-        raise _fail(msg)
-    branch = _text(branch_name, "branch_name")
-    if len(branch) > 255:  # noqa: PLR2004
-        msg = f"branch_name has {len(branch)} characters; Amplify allows at most 255."
-        raise _fail(msg)
-    job = _text(job_id, "job_id")
-    if not _AMPLIFY_JOB_ID.fullmatch(job) or len(job) > 255:  # noqa: PLR2004
-        msg = f"job_id {job!r} is not an Amplify job id; pass the job's number, e.g. '42'."
-        raise _fail(msg)
-    return app, branch, job
+    return (
+        _matching(
+            app_id,
+            "app_id",
+            _AMPLIFY_APP_ID,
+            "is not an Amplify app id; it looks like 'd1a2b3c4d5e6f7' (1-20 characters, starting with 'd').",
+        ),
+        _matching(
+            branch_name,
+            "branch_name",
+            _AMPLIFY_BRANCH,
+            "is not an Amplify branch name; Amplify allows at most 255 characters.",
+        ),
+        _matching(
+            job_id,
+            "job_id",
+            _AMPLIFY_JOB_ID,
+            "is not an Amplify job id; pass the job's number, e.g. '42'.",
+        ),
+    )
 
 
 def iot_job_id(value: object) -> str:
     """Check an IoT job id: 1-64 of letters, digits, '_' and '-'."""
-    job_id = _text(value, "job_id")
-    if not _IOT_JOB_ID.fullmatch(job_id) or len(job_id) > 64:  # noqa: PLR2004
-        msg = f"job_id {job_id!r} is not an IoT job id; use 1-64 letters, digits, '_' or '-'."
-        raise _fail(msg)
-    return job_id
+    return _matching(
+        value, "job_id", _IOT_JOB_ID, "is not an IoT job id; use 1-64 letters, digits, '_' or '-'."
+    )
 
 
 def iot_thing_name(value: object) -> str:
     """Check an IoT thing name: 1-128 of letters, digits, ':', '_' and '-'."""
-    name = _text(value, "thing_name")
-    if not _IOT_THING_NAME.fullmatch(name) or len(name) > 128:  # noqa: PLR2004
-        msg = f"thing_name {name!r} is not an IoT thing name; use 1-128 letters, digits, ':', '_' or '-'."
-        raise _fail(msg)
-    return name
+    return _matching(
+        value,
+        "thing_name",
+        _IOT_THING_NAME,
+        "is not an IoT thing name; use 1-128 letters, digits, ':', '_' or '-'.",
+    )
 
 
 def iot_execution_number(value: object) -> int | None:
@@ -153,6 +171,16 @@ def seconds(value: object) -> float:
         msg = f"expected seconds as a number or a timedelta, got {type(value).__name__}; pass e.g. 600."
         raise _fail(msg)
     return float(value)
+
+
+def delay_range(owner: str, min_delay: float, max_delay: float) -> None:
+    """Refuse a policy whose longest delay is shorter than its shortest."""
+    if max_delay < min_delay:
+        msg = (
+            f"{owner} max_delay ({max_delay}) is below min_delay ({min_delay}); "
+            "make max_delay at least min_delay."
+        )
+        raise InvalidArgumentError(msg, code=f"Invalid{owner}")
 
 
 def non_negative(instance: object, attribute: Any, value: float) -> None:

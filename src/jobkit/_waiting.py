@@ -19,7 +19,7 @@ from attrs import field, frozen
 from jobkit._backoff import waiter_delay
 from jobkit._outcome import Outcome, Resource
 from jobkit._progress import describe
-from jobkit._validation import non_negative, seconds
+from jobkit._validation import delay_range, non_negative, seconds
 from jobkit.errors import InvalidArgumentError, JobFailedError, NotFoundError, WaitTimeoutError
 
 __all__ = ["WaitPolicy", "wait_until_terminal"]
@@ -72,12 +72,7 @@ class WaitPolicy:
     random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.max_delay < self.min_delay:
-            msg = (
-                f"WaitPolicy max_delay ({self.max_delay}) is below min_delay "
-                f"({self.min_delay}); make max_delay at least min_delay."
-            )
-            raise InvalidArgumentError(msg, code="InvalidWaitPolicy")
+        delay_range("WaitPolicy", self.min_delay, self.max_delay)
 
     def delay(self, attempt: int, time_left: float | None = None) -> float:
         """Return the sleep after poll number ``attempt``, ignoring the deadline.

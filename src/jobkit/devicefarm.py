@@ -169,6 +169,21 @@ class Counters:
     stopped: int | None = None
     skipped: int | None = None
 
+    @property
+    def finished(self) -> int:
+        """Tests with a result so far (everything but ``total``)."""
+        return sum(
+            n or 0
+            for n in (
+                self.passed,
+                self.failed,
+                self.warned,
+                self.errored,
+                self.stopped,
+                self.skipped,
+            )
+        )
+
 
 @frozen(kw_only=True)
 class CPU:
@@ -355,8 +370,7 @@ class Job:
         c = self.counters
         if self.status is not ExecutionStatus.RUNNING or c is None or not c.total:
             return None
-        done = sum(n or 0 for n in (c.passed, c.failed, c.warned, c.errored, c.stopped, c.skipped))
-        return min(1.0, done / c.total)
+        return min(1.0, c.finished / c.total)
 
 
 @frozen(kw_only=True)

@@ -170,6 +170,34 @@ class JobProcessDetails:
     number_of_removed_things: int | None = None
     number_of_timed_out_things: int | None = None
 
+    @property
+    def failed_things(self) -> int:
+        """Things whose execution FAILED, was REJECTED or TIMED_OUT."""
+        return (
+            (self.number_of_failed_things or 0)
+            + (self.number_of_rejected_things or 0)
+            + (self.number_of_timed_out_things or 0)
+        )
+
+    @property
+    def finished_things(self) -> int:
+        """Things whose execution ended, however it ended."""
+        return (
+            (self.number_of_succeeded_things or 0)
+            + self.failed_things
+            + (self.number_of_canceled_things or 0)
+            + (self.number_of_removed_things or 0)
+        )
+
+    @property
+    def total_things(self) -> int:
+        """Things counted in any state, finished or not."""
+        return (
+            self.finished_things
+            + (self.number_of_queued_things or 0)
+            + (self.number_of_in_progress_things or 0)
+        )
+
 
 @frozen(kw_only=True)
 class TimeoutConfig:
@@ -263,12 +291,7 @@ class Job:
         """SUCCEEDED when COMPLETED with no failed, rejected or timed-out thing; None until done."""
         if self.status is JobStatus.COMPLETED:
             details = self.job_process_details or JobProcessDetails()
-            bad = (
-                (details.number_of_failed_things or 0)
-                + (details.number_of_rejected_things or 0)
-                + (details.number_of_timed_out_things or 0)
-            )
-            return Outcome.FAILED if bad else Outcome.SUCCEEDED
+            return Outcome.FAILED if details.failed_things else Outcome.SUCCEEDED
         if self.status in _JOB_TERMINAL:
             return Outcome.CANCELLED
         return None
@@ -277,21 +300,9 @@ class Job:
     def progress(self) -> float | None:
         """The fraction of targeted things whose execution ended (0.0 to 1.0); None when unknown."""
         d = self.job_process_details
-        if d is None or self.is_terminal:
+        if d is None or self.is_terminal or not d.total_things:
             return None
-        done = sum(
-            n or 0
-            for n in (
-                d.number_of_succeeded_things,
-                d.number_of_failed_things,
-                d.number_of_rejected_things,
-                d.number_of_timed_out_things,
-                d.number_of_canceled_things,
-                d.number_of_removed_things,
-            )
-        )
-        total = done + (d.number_of_queued_things or 0) + (d.number_of_in_progress_things or 0)
-        return done / total if total else None
+        return d.finished_things / d.total_things
 
 
 @frozen(kw_only=True)
