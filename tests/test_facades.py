@@ -240,3 +240,13 @@ def test_a_poll_that_sees_no_change_reuses_the_model() -> None:
     assert second is first  # same response: no second conversion
     assert third is not first
     assert third.status == "COMPLETED"
+
+
+def test_region_defaults_and_missing_region(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "missing-credentials"))
+    assert DeviceFarm().client.meta.region_name == "us-west-2"  # Device Farm's only region
+    with pytest.raises(InvalidArgumentError, match="No AWS region is configured"):
+        IoT()

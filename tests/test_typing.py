@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import assert_type
+from typing import TYPE_CHECKING, assert_type
 
-from jobkit import Outcome, devicefarm, iot, structure
+from helpers import make_client
+from jobkit import DeviceFarm, Outcome, devicefarm, iot, structure
+
+if TYPE_CHECKING:
+    from mypy_boto3_devicefarm import DeviceFarmClient  # noqa: F401 -- named in assert_type below
 
 
 def test_static_types_of_model_attributes() -> None:
@@ -21,3 +25,9 @@ def test_static_types_of_model_attributes() -> None:
     assert_type(unknown, iot.JobStatus | None)
     assert unknown is not None
     assert unknown.is_known is False
+
+
+def test_facades_expose_the_mypy_boto3_client_type() -> None:
+    df = DeviceFarm(make_client("devicefarm"))
+    assert_type(df.client, "DeviceFarmClient")
+    assert df.client.meta.service_model.service_name == "devicefarm"

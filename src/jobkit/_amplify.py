@@ -12,12 +12,12 @@ from jobkit._waiting import WaitPolicy
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from mypy_boto3_amplify import AmplifyClient
+    from mypy_boto3_amplify import AmplifyClient  # noqa: F401 -- named in the base class string
 
 __all__ = ["Amplify"]
 
 
-class Amplify(Facade):
+class Amplify(Facade["AmplifyClient"]):
     """Typed access to Amplify jobs, with a waiter.
 
     ``Amplify(client)`` wraps a boto3 ``amplify`` client; ``Amplify()`` builds one from
@@ -25,7 +25,6 @@ class Amplify(Facade):
     """
 
     service: ClassVar[str] = "amplify"
-    client: AmplifyClient
 
     JOB_POLICY: ClassVar[WaitPolicy] = WaitPolicy(timeout=3600, min_delay=5, max_delay=30)
     """Builds and deploys take a few minutes; Amplify stops a build after 30 minutes by default."""

@@ -12,12 +12,12 @@ from jobkit._waiting import WaitPolicy
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from mypy_boto3_devicefarm import DeviceFarmClient
+    from mypy_boto3_devicefarm import DeviceFarmClient  # noqa: F401 -- named in the base class string
 
 __all__ = ["DeviceFarm"]
 
 
-class DeviceFarm(Facade):
+class DeviceFarm(Facade["DeviceFarmClient"]):
     """Typed access to Device Farm jobs and remote access sessions, with waiters.
 
     ``DeviceFarm(client)`` wraps a boto3 ``devicefarm`` client; ``DeviceFarm()`` builds
@@ -26,7 +26,7 @@ class DeviceFarm(Facade):
     """
 
     service: ClassVar[str] = "devicefarm"
-    client: DeviceFarmClient
+    default_region: ClassVar[str | None] = "us-west-2"  # Device Farm's only region
 
     JOB_POLICY: ClassVar[WaitPolicy] = WaitPolicy(timeout=3 * 3600, min_delay=5, max_delay=180)
     """Jobs run minutes to hours (the default job timeout is 150 minutes); test counters

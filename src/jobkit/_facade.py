@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import boto3
 from botocore.config import Config
@@ -20,19 +20,26 @@ if TYPE_CHECKING:
 __all__ = ["Facade"]
 
 R = TypeVar("R", bound=Resource)
+C = TypeVar("C")
 
 # jobkit's RetryPolicy does the retrying for clients it builds, so the attempt bound is exact.
 _OWN_CLIENT_CONFIG = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
-class Facade:
-    """Base of :class:`DeviceFarm`, :class:`Amplify` and :class:`IoT`."""
+class Facade(Generic[C]):
+    """Base of :class:`DeviceFarm`, :class:`Amplify` and :class:`IoT`.
+
+    ``C`` is the service's client type from the mypy-boto3 stubs, for type checkers
+    only: the stubs are never needed at run time.
+    """
 
     service: ClassVar[str]
+    default_region: ClassVar[str | None] = None
+    """Used when neither region_name nor the session names a region."""
 
     def __init__(
         self,
-        client: Any = None,
+        client: C | None = None,
         *,
         session: boto3.session.Session | None = None,
         region_name: str | None = None,
@@ -47,14 +54,7 @@ class Facade:
             raise InvalidArgumentError(msg, code="InvalidArgument")
         _require(retry, RetryPolicy, "retry", "RetryPolicy(max_attempts=...)")
         if client is None:
-            # cast: boto3-stubs types client() per literal service name, not for a variable.
-            factory = cast("Any", session or boto3.session.Session())
-            client = factory.client(
-                self.service,
-                region_name=region_name,
-                endpoint_url=endpoint_url,
-                config=_OWN_CLIENT_CONFIG,
-            )
+            client = self._build_client(session, region_name, endpoint_url)
         else:
             actual = getattr(getattr(client, "meta", None), "service_model", None)
             name = getattr(actual, "service_name", None)
@@ -64,19 +64,42 @@ class Facade:
                     f"{name or type(client).__name__!r}; pass boto3.client({self.service!r})."
                 )
                 raise InvalidArgumentError(msg, code="InvalidArgument")
-        self.client: Any = client
+        self.client: C = client
         self.retry: RetryPolicy = retry or RetryPolicy()
         # The last response converted, and its model: a poll that sees no change reuses it.
         self._last: tuple[type[Any], dict[str, Any], Any] | None = None
 
+    def _build_client(
+        self,
+        session: boto3.session.Session | None,
+        region_name: str | None,
+        endpoint_url: str | None,
+    ) -> C:
+        session = session or boto3.session.Session()
+        region = region_name or session.region_name or self.default_region
+        try:
+            # cast: boto3-stubs types client() per literal service name, not for a variable.
+            client: C = cast("Any", session).client(
+                self.service,
+                region_name=region,
+                endpoint_url=endpoint_url,
+                config=_OWN_CLIENT_CONFIG,
+            )
+        except Exception as exc:
+            error = translate(exc, "CreateClient", f"a {self.service} client")
+            if error is None:
+                raise
+            raise error from exc
+        return client
+
     def __repr__(self) -> str:
-        region = getattr(self.client.meta, "region_name", None)
+        region = getattr(cast("Any", self.client).meta, "region_name", None)
         return f"{type(self).__name__}(region_name={region!r}, retry={self.retry!r})"
 
     @property
     def max_http_attempts(self) -> int:
         """The most HTTP requests one call may make, counting botocore's retries underneath."""
-        return http_attempt_bound(self.retry, self.client)
+        return http_attempt_bound(self.retry, cast("Any", self.client))
 
     def _call(
         self,

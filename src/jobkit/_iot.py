@@ -13,12 +13,12 @@ from jobkit._waiting import WaitPolicy
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from mypy_boto3_iot import IoTClient
+    from mypy_boto3_iot import IoTClient  # noqa: F401 -- named in the base class string
 
 __all__ = ["IoT"]
 
 
-class IoT(Facade):
+class IoT(Facade["IoTClient"]):
     """Typed access to IoT jobs and job executions, with waiters.
 
     ``IoT(client)`` wraps a boto3 ``iot`` client; ``IoT()`` builds one from boto3's
@@ -30,7 +30,6 @@ class IoT(Facade):
     """
 
     service: ClassVar[str] = "iot"
-    client: IoTClient
 
     JOB_POLICY: ClassVar[WaitPolicy] = WaitPolicy(timeout=24 * 3600, min_delay=5, max_delay=300)
     """Rollouts take minutes to days; polls back off to every 5 minutes."""
