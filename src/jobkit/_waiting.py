@@ -103,10 +103,10 @@ class _Eta:
         return (1.0 - progress) * (now - start) / (progress - first)
 
 
-def _timeout_message(what: str, policy: WaitPolicy, last: Resource | None, polls: int) -> str:
+def _timeout_message(what: str, elapsed: float, last: Resource | None, polls: int) -> str:
     seen = f"its last status was {describe(last)}" if last is not None else "it was never seen"
     return (
-        f"Timed out after {timedelta(seconds=round(policy.timeout))} and {polls} polls waiting "
+        f"Timed out after {timedelta(seconds=round(elapsed))} and {polls} polls waiting "
         f"for {what}; {seen}. Raise WaitPolicy(timeout=...) or check why it is stuck."
     )
 
@@ -154,8 +154,9 @@ def wait_until_terminal(  # noqa: C901 -- one loop, each branch a documented rul
             current = None
         if current is not None:
             if current != last:
-                if last is None or describe(current) != describe(last):
-                    logger.info("%s: %s", what, describe(current))
+                text = describe(current)
+                if last is None or text != describe(last):
+                    logger.info("%s: %s", what, text)
                 if on_update is not None:
                     on_update(current)
             last = current
@@ -167,7 +168,7 @@ def wait_until_terminal(  # noqa: C901 -- one loop, each branch a documented rul
         now = clock()
         if now >= deadline or (policy.max_attempts is not None and polls >= policy.max_attempts):
             raise WaitTimeoutError(
-                _timeout_message(what, policy, last, polls), resource=last, operation=operation
+                _timeout_message(what, now - start, last, polls), resource=last, operation=operation
             )
         policy.sleep(max(0.0, min(policy.delay(polls, time_left), deadline - now)))
     if check and last.outcome is not Outcome.SUCCEEDED:
