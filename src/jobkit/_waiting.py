@@ -135,6 +135,7 @@ def wait_until_terminal(  # noqa: C901 -- one loop, each branch a documented rul
     start = clock()
     deadline = start + policy.timeout
     last: R | None = None
+    last_text: str | None = None
     polls = 0
     eta = _Eta()
     time_left: float | None = None
@@ -155,8 +156,9 @@ def wait_until_terminal(  # noqa: C901 -- one loop, each branch a documented rul
         if current is not None:
             if current != last:
                 text = describe(current)
-                if last is None or text != describe(last):
+                if text != last_text:
                     logger.info("%s: %s", what, text)
+                    last_text = text
                 if on_update is not None:
                     on_update(current)
             last = current
