@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from jobkit import Amplify, DeviceFarm, IoT, WaitPolicy, amplify, devicefarm, iot
+from jobkit._deadline import Deadline
 from jobkit._waiting import wait_until_terminal
 from jobkit.testing import FakeClock
 
@@ -141,7 +142,7 @@ def simulate(
         count = [0]
 
         def fetch(
-            _: float,
+            _: Deadline,
             state: Callable[[float], Any] = state,
             clock: FakeClock = clock,
             count: list[int] = count,

@@ -250,3 +250,18 @@ def test_region_defaults_and_missing_region(monkeypatch: pytest.MonkeyPatch, tmp
     assert DeviceFarm().client.meta.region_name == "us-west-2"  # Device Farm's only region
     with pytest.raises(InvalidArgumentError, match="No AWS region is configured"):
         IoT()
+
+
+def test_retries_inside_a_wait_use_the_waits_clock_and_sleep() -> None:
+    """A simulated wait never really sleeps, even when a poll is throttled and retried."""
+    client = _client("devicefarm")
+    clock = FakeClock(now=1_000_000.0)  # far from time.monotonic(), as a fake clock may be
+    steps: list[Any] = ["running", AwsErrorResponse(code="ThrottlingException"), "passed"]
+    with lifecycle(client, "get_job", steps):
+        job = DeviceFarm(client).wait_for_job(
+            JOB_ARN, policy=clock.policy(timeout=600, min_delay=10)
+        )
+    assert job.outcome is Outcome.SUCCEEDED
+    assert len(clock.sleeps) == 2  # one wait sleep, one retry sleep, both on the fake clock
+    assert clock.sleeps[0] == 10.0
+    assert 0.0 <= clock.sleeps[1] <= 0.5  # full jitter before the first retry

@@ -24,6 +24,8 @@ from jobkit.testing import FakeClock
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from jobkit._deadline import Deadline
+
 
 def _execution(status: str, **extra: Any) -> iot.JobExecution:
     return structure({"status": status, **extra}, iot.JobExecution)
@@ -38,9 +40,9 @@ class Script:
         self.calls: list[float] = []
         self.deadlines: list[float] = []
 
-    def __call__(self, deadline: float) -> iot.JobExecution:
+    def __call__(self, deadline: Deadline) -> iot.JobExecution:
         self.calls.append(self.clock.now)
-        self.deadlines.append(deadline)
+        self.deadlines.append(deadline.at)
         item: iot.JobExecution | Exception = (
             self.items.pop(0) if len(self.items) > 1 else self.items[0]
         )
@@ -264,10 +266,10 @@ def test_progress_fractions() -> None:
     assert not hasattr(_execution("IN_PROGRESS"), "progress")  # executions report none
 
 
-def _linear_job(clock: FakeClock) -> Callable[[float], devicefarm.Job]:
+def _linear_job(clock: FakeClock) -> Callable[[Deadline], devicefarm.Job]:
     """10 % done at t=0, one more percent every 10 s, COMPLETED at t=900."""
 
-    def fetch(_: float) -> devicefarm.Job:
+    def fetch(_: Deadline) -> devicefarm.Job:
         if clock.now >= 900:
             return _df_job(100, status="COMPLETED")
         return _df_job(10 + int(clock.now // 10))

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from mypy_boto3_amplify import AmplifyClient  # noqa: F401 -- named in the base class string
 
+    from jobkit._deadline import Deadline
+
 __all__ = ["Amplify"]
 
 
@@ -56,7 +58,7 @@ class Amplify(Facade["AmplifyClient"]):
         )
 
     def _get_job(
-        self, app_id: str, branch_name: str, job_id: str, deadline: float | None
+        self, app_id: str, branch_name: str, job_id: str, deadline: Deadline | None
     ) -> amplify.Job:
         return self._fetch(
             "get_job",

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from mypy_boto3_devicefarm import DeviceFarmClient  # noqa: F401 -- named in the base class string
 
+    from jobkit._deadline import Deadline
+
 __all__ = ["DeviceFarm"]
 
 
@@ -82,12 +84,12 @@ class DeviceFarm(Facade["DeviceFarmClient"]):
             check=check,
         )
 
-    def _get_job(self, arn: str, deadline: float | None) -> devicefarm.Job:
+    def _get_job(self, arn: str, deadline: Deadline | None) -> devicefarm.Job:
         return self._fetch(
             "get_job", "GetJob", "job", devicefarm.Job, f"Device Farm job {arn}", deadline, arn=arn
         )
 
-    def _get_session(self, arn: str, deadline: float | None) -> devicefarm.RemoteAccessSession:
+    def _get_session(self, arn: str, deadline: Deadline | None) -> devicefarm.RemoteAccessSession:
         return self._fetch(
             "get_remote_access_session",
             "GetRemoteAccessSession",

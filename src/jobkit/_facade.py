@@ -17,6 +17,8 @@ from jobkit.errors import InvalidArgumentError, ServiceError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from jobkit._deadline import Deadline
+
 __all__ = ["Facade"]
 
 R = TypeVar("R", bound=Resource)
@@ -106,7 +108,7 @@ class Facade(Generic[C]):
         method: str,
         operation: str,
         what: str,
-        deadline: float | None,
+        deadline: Deadline | None,
         *,
         require: str | None = None,
         **params: Any,
@@ -145,7 +147,7 @@ class Facade(Generic[C]):
         key: str,
         model: type[R],
         what: str,
-        deadline: float | None,
+        deadline: Deadline | None,
         **params: Any,
     ) -> R:
         """Call, then convert the response member ``key`` into ``model``."""
@@ -161,7 +163,7 @@ class Facade(Generic[C]):
 
     def _wait(
         self,
-        fetch: Callable[[float], R],
+        fetch: Callable[[Deadline], R],
         *,
         what: str,
         operation: str,

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
     from mypy_boto3_iot import IoTClient  # noqa: F401 -- named in the base class string
 
+    from jobkit._deadline import Deadline
+
 __all__ = ["IoT"]
 
 
@@ -117,7 +119,7 @@ class IoT(Facade["IoTClient"]):
             check=check,
         )
 
-    def _describe_job(self, job_id: str, deadline: float | None) -> iot.Job:
+    def _describe_job(self, job_id: str, deadline: Deadline | None) -> iot.Job:
         return self._fetch(
             "describe_job",
             "DescribeJob",
@@ -129,7 +131,7 @@ class IoT(Facade["IoTClient"]):
         )
 
     def _describe_execution(
-        self, job_id: str, thing_name: str, number: int | None, deadline: float | None
+        self, job_id: str, thing_name: str, number: int | None, deadline: Deadline | None
     ) -> iot.JobExecution:
         params: dict[str, Any] = {"jobId": job_id, "thingName": thing_name}
         if number is not None:

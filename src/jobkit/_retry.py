@@ -26,6 +26,8 @@ from jobkit._validation import delay_range, non_negative, positive_int, seconds
 if TYPE_CHECKING:
     from botocore.client import BaseClient
 
+    from jobkit._deadline import Deadline
+
 __all__ = ["RetryPolicy", "http_attempt_bound"]
 
 T = TypeVar("T")
@@ -39,7 +41,9 @@ class RetryPolicy:
 
     Invalid-request, not-found, access and credential errors are never retried. Sleeps
     use full jitter, ``uniform(0, min(max_delay, min_delay * 2**(n-1)))``, and a retry is
-    never started if its sleep would end past the caller's deadline.
+    never started if its sleep would end past the caller's deadline. During a wait,
+    retries run on the wait's clock and sleep (see :class:`Deadline`), so a simulated
+    wait never really sleeps and the deadline means one thing.
     """
 
     max_attempts: int = field(default=4, validator=positive_int)
@@ -52,7 +56,7 @@ class RetryPolicy:
     def __attrs_post_init__(self) -> None:
         delay_range("RetryPolicy", self.min_delay, self.max_delay)
 
-    def call(self, fn: Callable[[], T], *, deadline: float | None = None) -> T:
+    def call(self, fn: Callable[[], T], *, deadline: Deadline | None = None) -> T:
         """Call ``fn`` until it succeeds, fails for good, or attempts or time run out.
 
         ``fn`` must raise already-translated jobkit errors; the last one is re-raised.
@@ -66,13 +70,13 @@ class RetryPolicy:
         def stop(state: tenacity.RetryCallState) -> bool:
             if state.attempt_number >= self.max_attempts:
                 return True
-            return deadline is not None and self.clock() + state.upcoming_sleep > deadline
+            return deadline is not None and not deadline.allows(state.upcoming_sleep)
 
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(is_retryable),
             wait=wait,
             stop=stop,
-            sleep=self.sleep,
+            sleep=self.sleep if deadline is None else deadline.sleep,
             reraise=True,
         )
         return retrying(fn)

@@ -1,6 +1,6 @@
 """The waiting engine: one service-agnostic poll loop behind every ``wait_for_*``.
 
-A facade hands it a ``fetch(deadline)`` callable and a description; the resource
+A facade hands it a ``fetch(deadline)`` callable (a :class:`Deadline`) and a description; the resource
 model's own ``is_terminal`` decides when to stop. Nothing here knows any service.
 The loop runs in the caller's thread and starts none, so Ctrl-C simply propagates.
 """
@@ -17,6 +17,7 @@ from typing import ClassVar, TypeVar
 from attrs import field, frozen
 
 from jobkit._backoff import waiter_delay
+from jobkit._deadline import Deadline
 from jobkit._outcome import Outcome, Resource
 from jobkit._progress import describe
 from jobkit._validation import delay_range, non_negative, seconds
@@ -112,7 +113,7 @@ def _timeout_message(what: str, elapsed: float, last: Resource | None, polls: in
 
 
 def wait_until_terminal(  # noqa: C901 -- one loop, each branch a documented rule
-    fetch: Callable[[float], R],
+    fetch: Callable[[Deadline], R],
     *,
     what: str,
     operation: str,
@@ -133,7 +134,7 @@ def wait_until_terminal(  # noqa: C901 -- one loop, each branch a documented rul
     """
     clock = policy.clock
     start = clock()
-    deadline = start + policy.timeout
+    deadline = Deadline(start + policy.timeout, clock, policy.sleep)
     last: R | None = None
     last_text: str | None = None
     polls = 0
@@ -168,11 +169,11 @@ def wait_until_terminal(  # noqa: C901 -- one loop, each branch a documented rul
                 raise InvalidArgumentError(reason, code="CannotWait", operation=operation)
             time_left = eta.time_left(clock(), getattr(current, "progress", None))
         now = clock()
-        if now >= deadline or (policy.max_attempts is not None and polls >= policy.max_attempts):
+        if now >= deadline.at or (policy.max_attempts is not None and polls >= policy.max_attempts):
             raise WaitTimeoutError(
                 _timeout_message(what, now - start, last, polls), resource=last, operation=operation
             )
-        policy.sleep(max(0.0, min(policy.delay(polls, time_left), deadline - now)))
+        policy.sleep(max(0.0, min(policy.delay(polls, time_left), deadline.at - now)))
     if check and last.outcome is not Outcome.SUCCEEDED:
         msg = f"{what} ended {last.outcome}: {describe(last)}; see the resource for details."
         raise JobFailedError(msg, resource=last, operation=operation)
