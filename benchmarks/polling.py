@@ -12,14 +12,16 @@ import math
 import random
 import statistics
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from jobkit import Amplify, DeviceFarm, IoT, WaitPolicy, amplify, devicefarm, iot
-from jobkit._deadline import Deadline
 from jobkit._waiting import wait_until_terminal
 from jobkit.testing import FakeClock
+
+if TYPE_CHECKING:
+    from jobkit._deadline import Deadline
 
 Lifecycle = tuple[float, Callable[[float], Any]]  # (terminal time, state at time t)
 
