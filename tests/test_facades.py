@@ -34,7 +34,7 @@ def _client(service: str) -> Any:
 
 def _no_sleep_retry(**kw: Any) -> RetryPolicy:
     clock = FakeClock()
-    return RetryPolicy(clock=clock.clock, sleep=clock.sleep, random=lambda: 0.5, **kw)
+    return RetryPolicy(sleep=clock.sleep, random=lambda: 0.5, **kw)
 
 
 @pytest.mark.parametrize(
@@ -178,7 +178,7 @@ def test_aws_errors_are_typed_and_retried_only_when_transient(
 def test_transient_errors_then_success() -> None:
     client = _client("amplify")
     clock = FakeClock()
-    retry = RetryPolicy(clock=clock.clock, sleep=clock.sleep, random=lambda: 1.0, max_attempts=4)
+    retry = RetryPolicy(sleep=clock.sleep, random=lambda: 1.0, max_attempts=4)
     steps: list[Any] = [
         AwsErrorResponse(code="TooManyRequestsException", http_status=429),
         AwsErrorResponse(code="InternalFailureException", http_status=500),
@@ -193,9 +193,7 @@ def test_transient_errors_then_success() -> None:
 def test_retry_never_sleeps_past_the_waiters_deadline() -> None:
     client = _client("devicefarm")
     clock = FakeClock()
-    retry = RetryPolicy(
-        clock=clock.clock, sleep=clock.sleep, random=lambda: 1.0, max_attempts=10, min_delay=4
-    )
+    retry = RetryPolicy(sleep=clock.sleep, random=lambda: 1.0, max_attempts=10, min_delay=4)
     steps = [AwsErrorResponse(code="ThrottlingException")] * 2
     policy = clock.policy(timeout=10, min_delay=5)
     with lifecycle(client, "get_job", steps), pytest.raises(ThrottledError):

@@ -58,9 +58,7 @@ def job(endpoint: str) -> tuple[str, str]:
 
 
 def _retry(clock: FakeClock, attempts: int = 4) -> RetryPolicy:
-    return RetryPolicy(
-        max_attempts=attempts, clock=clock.clock, sleep=clock.sleep, random=lambda: 1.0
-    )
+    return RetryPolicy(max_attempts=attempts, sleep=clock.sleep, random=lambda: 1.0)
 
 
 def test_describe_job_and_execution(endpoint: str, job: tuple[str, str]) -> None:
@@ -294,7 +292,7 @@ def test_faults_during_a_wait_finish_within_the_deadline(
         sleep=_cancel_on_poll(1, lambda: admin.cancel_job(jobId=job_id)),
         random=lambda: 0.5,
     )
-    retry = RetryPolicy(max_attempts=4, clock=clock.clock, sleep=clock.sleep, random=lambda: 1.0)
+    retry = RetryPolicy(max_attempts=4, sleep=clock.sleep, random=lambda: 1.0)
     final = IoT(_faulty(endpoint, injected), retry=retry).wait_for_job(job_id, policy=policy)
     assert final.outcome is Outcome.CANCELLED
     # Retries sleep with the wait's sleep, so the first retry's sleep already lets the

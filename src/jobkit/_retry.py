@@ -49,7 +49,6 @@ class RetryPolicy:
     max_attempts: int = field(default=4, validator=positive_int)
     min_delay: float = field(default=0.5, converter=seconds, validator=non_negative)
     max_delay: float = field(default=20.0, converter=seconds, validator=non_negative)
-    clock: Callable[[], float] = field(default=time.monotonic, eq=False, repr=False)
     sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
     random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
 
