@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -27,7 +28,10 @@ from jobkit.errors import (
     ThrottledError,
 )
 
-__all__ = ["is_retryable", "translate"]
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+__all__ = ["is_retryable", "translate", "translated"]
 
 NOT_FOUND = frozenset({"ResourceNotFoundException", "NotFoundException", "NotFound"})
 ACCESS = frozenset(
@@ -174,6 +178,18 @@ def translate(exc: BaseException, operation: str, what: str) -> JobkitError | No
             operation=operation,
         )
     return None
+
+
+@contextlib.contextmanager
+def translated(operation: str, what: str) -> Generator[None]:
+    """Re-raise botocore exceptions from the block as jobkit errors (the original as ``__cause__``)."""
+    try:
+        yield
+    except Exception as exc:
+        error = translate(exc, operation, what)
+        if error is None:
+            raise
+        raise error from exc
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 import boto3
 from botocore.config import Config
 
-from jobkit._aws_errors import translate
+from jobkit._aws_errors import translated
 from jobkit._converter import structure
 from jobkit._outcome import Resource
 from jobkit._retry import RetryPolicy, http_attempt_bound
@@ -79,7 +79,7 @@ class Facade(Generic[C]):
     ) -> C:
         session = session or boto3.session.Session()
         region = region_name or session.region_name or self.default_region
-        try:
+        with translated("CreateClient", f"a {self.service} client"):
             # cast: boto3-stubs types client() per literal service name, not for a variable.
             client: C = cast("Any", session).client(
                 self.service,
@@ -87,11 +87,6 @@ class Facade(Generic[C]):
                 endpoint_url=endpoint_url,
                 config=_OWN_CLIENT_CONFIG,
             )
-        except Exception as exc:
-            error = translate(exc, "CreateClient", f"a {self.service} client")
-            if error is None:
-                raise
-            raise error from exc
         return client
 
     def __repr__(self) -> str:
@@ -121,13 +116,8 @@ class Facade(Generic[C]):
         call: Callable[..., dict[str, Any]] = getattr(self.client, method)
 
         def attempt() -> dict[str, Any]:
-            try:
+            with translated(operation, what):
                 response = call(**params)
-            except Exception as exc:
-                error = translate(exc, operation, what)
-                if error is None:
-                    raise
-                raise error from exc
             if require is not None and not isinstance(response.get(require), dict):
                 msg = (
                     f"AWS answered {operation} on {what} without a {require!r} member; "
