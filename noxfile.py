@@ -1,20 +1,55 @@
-"""The one entry point for humans and CI: nox -s tests | lint | typecheck | demo | bench."""
+"""The one entry point for humans and CI.
+
+nox -s tests | lowest | lint | typecheck | demo | bench   checks, installed from constraints.txt
+nox -s drift                                              newest botocore vs the models (not in CI)
+nox -s lock                                               refresh constraints.txt
+"""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import nox
+from packaging.requirements import Requirement
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lowest", "lint", "typecheck"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+CONSTRAINTS = "constraints.txt"
+# Every group the sessions install, so one constraints file pins them all consistently.
+LOCKED_GROUPS = ("test", "typecheck", "lint", "bench", "docs")
+# The oldest Python pyproject.toml allows; the lock and the floors are resolved on it.
+OLDEST_PYTHON = str(PYPROJECT["project"]["requires-python"]).removeprefix(">=")
+
+
+def _groups(*groups: str) -> list[str]:
+    args: list[str] = []
+    for group in groups:
+        args += nox.project.dependency_groups(PYPROJECT, group)
+    return args
 
 
 def _install(session: nox.Session, *groups: str) -> None:
+    """Install jobkit and ``groups`` at the versions constraints.txt pins (reproducible runs)."""
     session.install("--upgrade", "pip")
-    args: list[str] = []
-    for group in groups:
-        args += nox.project.dependency_groups(nox.project.load_toml("pyproject.toml"), group)
-    session.install(".", *args)
+    session.install("-c", CONSTRAINTS, ".", *_groups(*groups))
+
+
+def floors() -> list[str]:
+    """Return ``name==floor`` for every runtime dependency, read from pyproject.toml's ``>=``."""
+    pins: list[str] = []
+    for line in PYPROJECT["project"]["dependencies"]:
+        requirement = Requirement(line)
+        lower = [s.version for s in requirement.specifier if s.operator == ">="]
+        if len(lower) != 1:
+            msg = f"{line!r}: every runtime dependency needs exactly one '>=' floor"
+            raise ValueError(msg)
+        extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+        pins.append(f"{requirement.name}{extras}=={lower[0]}")
+    return pins
 
 
 @nox.session
@@ -22,6 +57,34 @@ def tests(session: nox.Session) -> None:
     """Run the test suite (unit, property and moto-server integration tests)."""
     _install(session, "test")
     session.run("pytest", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
+
+
+@nox.session(python=OLDEST_PYTHON)
+def lowest(session: nox.Session) -> None:
+    """Run the test suite on the oldest Python and the runtime dependency floors pyproject.toml declares."""
+    pins = floors()
+    session.install("--upgrade", "pip")
+    # The floors are exact; the test tools resolve to whatever works with them (moto needs
+    # a newer botocore than boto3's floor would pick, so botocore is pinned through boto3 alone).
+    session.install(".", *pins, *_groups("test"))
+    session.run("python", "-m", "pip", "check")
+    installed = session.run("python", "-m", "pip", "freeze", silent=True)
+    _require_installed(pins, str(installed))
+    session.run("pytest", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
+
+
+def _require_installed(pins: list[str], freeze: str) -> None:
+    """Fail when the resolver quietly moved a floor (a test tool demanding a newer one)."""
+    have = {
+        re.sub(r"[-_.]+", "-", name).lower(): version
+        for name, version in re.findall(r"^([A-Za-z0-9._-]+)==(\S+)$", freeze, re.MULTILINE)
+    }
+    for pin in pins:
+        requirement = Requirement(pin)
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        if not requirement.specifier.contains(have.get(name, "0"), prereleases=True):
+            msg = f"{pin} was not installed (got {have.get(name)}): something needs a newer floor"
+            raise nox.command.CommandFailed(msg)
 
 
 @nox.session
@@ -52,3 +115,29 @@ def bench(session: nox.Session) -> None:
     """Side-by-side benchmarks; prints one table per area with ratios."""
     _install(session, "bench")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session(default=False)
+def drift(session: nox.Session) -> None:
+    """Newest boto3/botocore vs the models: every member and enum value they lack; exit 1 if any."""
+    session.install("--upgrade", "pip")
+    # Deliberately unconstrained: the point is what botocore declares today, not what we pinned.
+    session.install("--upgrade", ".", "boto3", "botocore")
+    session.run("python", "tests/drift.py")
+
+
+# A fresh venv every time, so nothing an earlier lock installed survives into the new one.
+@nox.session(python=OLDEST_PYTHON, reuse_venv=False, default=False)
+def lock(session: nox.Session) -> None:
+    """Refresh constraints.txt: the newest versions of jobkit's dependencies and every group."""
+    session.install("--upgrade", "pip")
+    session.install(".", *_groups(*LOCKED_GROUPS))
+    session.run("python", "-m", "pip", "check")
+    frozen = str(session.run("python", "-m", "pip", "freeze", "--exclude", "jobkit", silent=True))
+    header = (
+        "# Pinned versions for every nox session except drift and lowest (noxfile.py installs\n"
+        f"# with -c {CONSTRAINTS}). Resolved on Python {OLDEST_PYTHON}, Linux, for jobkit and the\n"
+        f"# dependency groups {', '.join(LOCKED_GROUPS)}. Refresh with: nox -s lock\n"
+    )
+    Path(CONSTRAINTS).write_text(header + frozen, encoding="utf-8")
+    session.log(f"wrote {CONSTRAINTS}: {len(frozen.splitlines())} pins")
