@@ -21,7 +21,7 @@ from attrs import field, frozen
 
 from jobkit._aws_errors import is_retryable
 from jobkit._backoff import full_jitter_delay
-from jobkit._validation import delay_range, non_negative, positive_int, seconds
+from jobkit._validation import as_seconds, delay_range, positive_int, positive_seconds
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -47,8 +47,8 @@ class RetryPolicy:
     """
 
     max_attempts: int = field(default=4, validator=positive_int)
-    min_delay: float = field(default=0.5, converter=seconds, validator=non_negative)
-    max_delay: float = field(default=20.0, converter=seconds, validator=non_negative)
+    min_delay: float = field(default=0.5, converter=as_seconds, validator=positive_seconds)
+    max_delay: float = field(default=20.0, converter=as_seconds, validator=positive_seconds)
     sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
     random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
 

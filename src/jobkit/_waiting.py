@@ -20,7 +20,7 @@ from jobkit._backoff import waiter_delay
 from jobkit._deadline import Deadline
 from jobkit._outcome import Outcome, Resource
 from jobkit._progress import describe
-from jobkit._validation import delay_range, non_negative, seconds
+from jobkit._validation import as_seconds, delay_range, finite_non_negative, positive_seconds
 from jobkit.errors import InvalidArgumentError, JobFailedError, NotFoundError, WaitTimeoutError
 
 __all__ = ["WaitPolicy", "wait_until_terminal"]
@@ -62,11 +62,13 @@ class WaitPolicy:
     ETA_FRACTION: ClassVar[float] = 0.3
     """Chosen by ``benchmarks/polling.py``: lower lag for few extra calls on noisy progress."""
 
-    timeout: float = field(default=3600.0, converter=seconds, validator=non_negative)
-    min_delay: float = field(default=5.0, converter=seconds, validator=non_negative)
-    max_delay: float = field(default=120.0, converter=seconds, validator=non_negative)
+    timeout: float = field(default=3600.0, converter=as_seconds, validator=positive_seconds)
+    min_delay: float = field(default=5.0, converter=as_seconds, validator=positive_seconds)
+    max_delay: float = field(default=120.0, converter=as_seconds, validator=positive_seconds)
     max_attempts: int | None = field(default=None, validator=_optional_positive)
-    not_found_grace: float = field(default=30.0, converter=seconds, validator=non_negative)
+    not_found_grace: float = field(
+        default=30.0, converter=as_seconds, validator=finite_non_negative
+    )
     use_progress: bool = True
     clock: Callable[[], float] = field(default=time.monotonic, eq=False, repr=False)
     sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
