@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from jobkit import Amplify, DeviceFarm, IoT, WaitPolicy, amplify, devicefarm, iot
-from jobkit._waiting import wait_until_terminal
+from jobkit._sync import wait_until_terminal
 from jobkit.testing import FakeClock
 
 if TYPE_CHECKING:

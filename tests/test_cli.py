@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.integration
 
-FAST = ["--min-delay", "0", "--max-delay", "0"]  # polls back to back: nothing really sleeps
+FAST = ["--min-delay", "0.001", "--max-delay", "0.001"]  # polls back to back
 
 
 @pytest.fixture(scope="module")
@@ -123,10 +124,11 @@ def test_wait_execution_exit_codes(moto: MotoIoT, env: dict[str, str]) -> None:
 
 def test_timeout_exit_4_prints_the_last_model(moto: MotoIoT, env: dict[str, str]) -> None:
     job_id, _ = _job(moto)
-    result = _run(env, moto, "wait", "iot-job", job_id, "--timeout", "0", "--output", "json")
+    result = _run(env, moto, "wait", "iot-job", job_id, "--timeout", "0.001", "--output", "json")
     assert result.returncode == 4
     assert json.loads(result.stdout)["status"] == "QUEUED"
-    assert "jobkit: timeout: Timed out after 0:00:00 and 1 polls" in result.stderr
+    assert re.search(r"jobkit: timeout: Timed out after 0:00:00 and [12] polls", result.stderr)
+    assert "Raise --timeout" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -169,7 +171,7 @@ def test_no_credentials_exit_5(
             "is a Device Farm run ARN, not a job ARN",
         ),
         (["get", "amplify-job", "nope", "main", "1"], "is not an Amplify app id"),
-        (["wait", "iot-job", "ok-id", "--timeout", "-5"], "it must be zero or more seconds"),
+        (["wait", "iot-job", "ok-id", "--timeout", "-5"], "--timeout is -5"),
         (
             ["get", "iot-job", "x", "--profile", "no-such-profile"],
             "profile 'no-such-profile' does not exist",
@@ -251,7 +253,7 @@ def test_progress_on_a_terminal_is_one_live_line(moto: MotoIoT, env: dict[str, s
     os.close(leader)
     stderr = b"".join(chunks).decode()
     assert proc.returncode == 0
-    assert stderr.count("\r\x1b[K") == 3  # redrawn in place, not one line per change
+    assert stderr.count("\r\x1b[K") >= 3  # redrawn in place (at each change and each sleep)
     assert stderr.count("\n") <= 2  # the live line ends once (a pty may turn \n into \r\n)
     assert f"IoT job {job_id}: COMPLETED (2/2 things succeeded) -> SUCCEEDED" in stderr
     assert stdout.startswith("iot.Job: COMPLETED")

@@ -194,25 +194,31 @@ def test_retry_never_sleeps_past_the_waiters_deadline() -> None:
     client = _client("devicefarm")
     clock = FakeClock()
     retry = RetryPolicy(sleep=clock.sleep, random=lambda: 1.0, max_attempts=10, min_delay=4)
-    steps = [AwsErrorResponse(code="ThrottlingException")] * 2
+    steps = [AwsErrorResponse(code="ThrottlingException")] * 4
     policy = clock.policy(timeout=10, min_delay=5)
-    with lifecycle(client, "get_job", steps), pytest.raises(ThrottledError):
+    with lifecycle(client, "get_job", steps), pytest.raises(WaitTimeoutError) as info:
         DeviceFarm(client, retry=retry).wait_for_job(JOB_ARN, policy=policy)
-    assert clock.sleeps == [4.0]  # a second retry would sleep 8 s, past the 10 s deadline
-    assert clock.now <= 10
+    # t=0 throttled, retry after 4 s (a second retry, 8 s, would end past the deadline);
+    # the wait rides the failed poll out: sleeps 5 s, polls at 9 s, sleeps 1 s, polls at 10 s.
+    assert clock.sleeps == [4.0, 5.0, 1.0]
+    assert clock.now == 10
+    assert info.value.resource is None
+    assert info.value.polls == 3
+    assert info.value.elapsed == 10
+    assert isinstance(info.value.__cause__, ThrottledError)
 
 
 def test_malformed_response_is_retried_then_reported() -> None:
     client = _client("devicefarm")
     steps: list[Any] = [{}, {}]
-    with lifecycle(client, "get_job", steps), pytest.raises(ServiceError, match="without a 'job'"):
+    with lifecycle(client, "get_job", steps), pytest.raises(ServiceError, match="no 'job' member"):
         DeviceFarm(client, retry=_no_sleep_retry(max_attempts=2)).get_job(JOB_ARN)
 
 
 def test_facade_refuses_wrong_client_and_mixed_arguments() -> None:
     with pytest.raises(InvalidArgumentError, match="needs a boto3 'devicefarm' client"):
         DeviceFarm(_client("amplify"))
-    with pytest.raises(InvalidArgumentError, match="either a ready client"):
+    with pytest.raises(InvalidArgumentError, match="pass one or the other"):
         DeviceFarm(_client("devicefarm"), region_name="us-west-2")
     with pytest.raises(InvalidArgumentError, match="RetryPolicy"):
         DeviceFarm(_client("devicefarm"), retry=_THREE)
@@ -230,14 +236,16 @@ def test_facade_builds_its_own_client_without_botocore_retries() -> None:
     assert DeviceFarm(explicit, retry=RetryPolicy(max_attempts=3)).max_http_attempts == 3 * 5
 
 
-def test_a_poll_that_sees_no_change_reuses_the_model() -> None:
+def test_a_poll_that_sees_no_change_reports_nothing_new() -> None:
     client = _client("devicefarm")
     df = DeviceFarm(client)
+    seen: list[devicefarm.Job] = []
+    clock = FakeClock()
     with lifecycle(client, "get_job", ["running", "running", "passed"]):
-        first, second, third = df.get_job(JOB_ARN), df.get_job(JOB_ARN), df.get_job(JOB_ARN)
-    assert second is first  # same response: no second conversion
-    assert third is not first
-    assert third.status == "COMPLETED"
+        final = df.wait_for_job(JOB_ARN, policy=clock.policy(), on_update=seen.append)
+    assert [job.status for job in seen] == ["RUNNING", "COMPLETED"]
+    assert seen[-1] is final
+    assert len(clock.sleeps) == 2
 
 
 def test_region_defaults_and_missing_region(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:

@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 from jobkit import Outcome, WaitPolicy, devicefarm, iot, structure
-from jobkit._waiting import wait_until_terminal
+from jobkit._sync import wait_until_terminal
 from jobkit.errors import (
     InvalidArgumentError,
     JobFailedError,
@@ -105,14 +105,16 @@ def test_never_sleeps_past_the_deadline_and_polls_once_at_it() -> None:
     assert isinstance(info.value, JobkitError)
 
 
-def test_timedelta_timeout_and_zero_timeout() -> None:
+def test_timedelta_timeout_and_a_tiny_timeout_polls_once() -> None:
     assert WaitPolicy(timeout=timedelta(minutes=2)).timeout == 120.0
+    with pytest.raises(InvalidArgumentError, match="timeout"):
+        WaitPolicy(timeout=0)
     clock = FakeClock()
     script = Script(clock, _execution("IN_PROGRESS"))
     with pytest.raises(WaitTimeoutError):
-        _wait(script, clock.policy(timeout=0))
-    assert script.calls == [0.0]
-    assert clock.sleeps == []
+        _wait(script, clock.policy(timeout=0.001))
+    assert script.calls == [0.0, 0.001]  # the first poll, and the last one at the deadline
+    assert clock.sleeps == [0.001]
 
 
 def test_max_attempts_bounds_the_polls() -> None:

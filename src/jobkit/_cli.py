@@ -21,10 +21,11 @@ from jobkit import __version__
 from jobkit._amplify import Amplify
 from jobkit._converter import unstructure
 from jobkit._devicefarm import DeviceFarm
+from jobkit._facade import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 from jobkit._iot import IoT
+from jobkit._operations import OPERATIONS, Operation
 from jobkit._outcome import Outcome, Resource
 from jobkit._progress import describe
-from jobkit._waiting import WaitPolicy
 from jobkit.errors import (
     AwsError,
     ConversionError,
@@ -35,6 +36,8 @@ from jobkit.errors import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from jobkit._waiting import WaitPolicy
 
 __all__ = ["main"]
 
@@ -57,48 +60,12 @@ exit codes:
 """
 
 
-@attrs.frozen
-class _Kind:
-    """What the command needs to know about one RESOURCE word."""
-
-    label: str
-    ids: tuple[str, ...]
-    facade: type[DeviceFarm | Amplify | IoT]
-    get: str
-    wait: str
-    policy: WaitPolicy
-
-
-_RESOURCES: dict[str, _Kind] = {
-    "devicefarm-job": _Kind(
-        "Device Farm job", ("arn",), DeviceFarm, "get_job", "wait_for_job", DeviceFarm.JOB_POLICY
-    ),
-    "devicefarm-session": _Kind(
-        "Device Farm remote access session",
-        ("arn",),
-        DeviceFarm,
-        "get_remote_access_session",
-        "wait_for_remote_access_session",
-        DeviceFarm.SESSION_POLICY,
-    ),
-    "amplify-job": _Kind(
-        "Amplify job",
-        ("app_id", "branch_name", "job_id"),
-        Amplify,
-        "get_job",
-        "wait_for_job",
-        Amplify.JOB_POLICY,
-    ),
-    "iot-job": _Kind("IoT job", ("job_id",), IoT, "describe_job", "wait_for_job", IoT.JOB_POLICY),
-    "iot-execution": _Kind(
-        "IoT job execution",
-        ("job_id", "thing_name"),
-        IoT,
-        "describe_job_execution",
-        "wait_for_job_execution",
-        IoT.EXECUTION_POLICY,
-    ),
+_FACADES: dict[str, type[DeviceFarm | Amplify | IoT]] = {
+    "devicefarm": DeviceFarm,
+    "amplify": Amplify,
+    "iot": IoT,
 }
+_RESOURCES: dict[str, Operation[Any]] = {op.command: op for op in OPERATIONS}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,6 +81,18 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--region", help="AWS region (default: from the profile or environment)")
     group.add_argument("--profile", help="named profile from the AWS config files")
     group.add_argument("--endpoint-url", help="send requests here (e.g. a local emulator)")
+    group.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"give up opening a connection after this long (default {DEFAULT_CONNECT_TIMEOUT:g})",
+    )
+    group.add_argument(
+        "--read-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"give up on a silent response after this long (default {DEFAULT_READ_TIMEOUT:g})",
+    )
     group.add_argument(
         "--output",
         choices=("text", "json"),
@@ -162,8 +141,9 @@ def _parser() -> argparse.ArgumentParser:
                 formatter_class=argparse.RawDescriptionHelpFormatter,
             )
             for name in kind.ids:
-                leaf.add_argument(name, metavar=name.upper())
-            if word == "iot-execution":
+                if name != "execution_number":
+                    leaf.add_argument(name, metavar=name.upper())
+            if "execution_number" in kind.ids:
                 leaf.add_argument(
                     "--execution-number",
                     type=int,
@@ -182,7 +162,13 @@ def _facade(args: argparse.Namespace) -> DeviceFarm | Amplify | IoT:
     except ProfileNotFound as exc:
         msg = f"The AWS profile {args.profile!r} does not exist; pass an existing --profile."
         raise InvalidArgumentError(msg, code="ProfileNotFound") from exc
-    return _RESOURCES[args.resource].facade(session=session, endpoint_url=args.endpoint_url)
+    facade = _FACADES[_RESOURCES[args.resource].service]
+    return facade(
+        session=session,
+        endpoint_url=args.endpoint_url,
+        connect_timeout=args.connect_timeout,
+        read_timeout=args.read_timeout,
+    )
 
 
 def _policy(args: argparse.Namespace, default: WaitPolicy, progress: _Progress) -> WaitPolicy:
@@ -199,7 +185,27 @@ def _policy(args: argparse.Namespace, default: WaitPolicy, progress: _Progress) 
         changes["max_delay"] = max(changes["min_delay"], default.max_delay)
     if "max_delay" in changes and "min_delay" not in changes:
         changes["min_delay"] = min(changes["max_delay"], default.min_delay)
-    return attrs.evolve(default, sleep=progress.sleep, **changes)
+    try:
+        return attrs.evolve(default, sleep=progress.sleep, **changes)
+    except InvalidArgumentError as exc:
+        raise InvalidArgumentError(_in_flags(str(exc)), code=exc.code) from None
+
+
+_FLAGS = {
+    "WaitPolicy(timeout=...)": "--timeout",
+    "WaitPolicy timeout": "--timeout",
+    "WaitPolicy min_delay": "--min-delay",
+    "WaitPolicy max_delay": "--max-delay",
+    "max_delay": "--max-delay",
+    "min_delay": "--min-delay",
+}
+
+
+def _in_flags(message: str) -> str:
+    """Say a policy message in the command's words: its flags, not Python parameters."""
+    for python, flag in _FLAGS.items():
+        message = message.replace(python, flag)
+    return message
 
 
 class _Progress:
@@ -250,17 +256,15 @@ def _run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     kind = _RESOURCES[args.resource]
     facade = _facade(args)
     ids = [getattr(args, name) for name in kind.ids]
-    extra: dict[str, Any] = {}
-    if args.resource == "iot-execution":
-        extra["execution_number"] = args.execution_number
     if args.command == "get":
-        _print(getattr(facade, kind.get)(*ids, **extra), args.output, stdout)
+        _print(getattr(facade, kind.get)(*ids), args.output, stdout)
         return EXIT_OK
-    progress = _Progress(stderr, quiet=args.quiet, what=f"{kind.label} {' '.join(ids)}")
+    shown = " ".join(str(i) for i in ids if i is not None)
+    progress = _Progress(stderr, quiet=args.quiet, what=f"{kind.label} {shown}")
     policy = _policy(args, kind.policy, progress)
     wait = getattr(facade, kind.wait)
     try:
-        final: Resource = wait(*ids, policy=policy, on_update=progress.update, **extra)
+        final: Resource = wait(*ids, policy=policy, on_update=progress.update)
     except WaitTimeoutError as exc:
         progress.close()
         if exc.resource is not None:
@@ -339,7 +343,7 @@ def main(
         err.write(f"jobkit: error: {exc}\n")
         return EXIT_USAGE
     except WaitTimeoutError as exc:
-        err.write(f"jobkit: timeout: {exc}\n")
+        err.write(f"jobkit: timeout: {_in_flags(str(exc))}\n")
         return EXIT_TIMEOUT
     except (AwsError, ConversionError) as exc:
         err.write(f"jobkit: aws error: {exc}\n")

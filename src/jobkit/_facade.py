@@ -1,4 +1,8 @@
-"""What every service facade shares: client, retried calls, error translation, conversion."""
+"""What every service facade shares: the client, retried and bounded calls, conversion, waiting.
+
+The service facades (:class:`DeviceFarm`, :class:`Amplify`, :class:`IoT`) are thin: each
+public method names one row of the operation table and hands its arguments here.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +12,32 @@ import boto3
 from botocore.config import Config
 
 from jobkit._aws_errors import translated
+from jobkit._calls import bounded_call, guard_client
 from jobkit._converter import structure
 from jobkit._outcome import Resource
 from jobkit._retry import RetryPolicy, http_attempt_bound
-from jobkit._waiting import WaitPolicy, wait_until_terminal
-from jobkit.errors import InvalidArgumentError, ServiceError
+from jobkit._sync import wait_until_terminal
+from jobkit._validation import endpoint_url as check_endpoint_url
+from jobkit._validation import on_update_callable
+from jobkit._validation import region_name as check_region_name
+from jobkit._waiting import WaitPolicy
+from jobkit.errors import InvalidArgumentError, JobkitError, ServiceError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from jobkit._deadline import Deadline
+    from jobkit._operations import Bound
 
-__all__ = ["Facade"]
+__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "Facade"]
 
 R = TypeVar("R", bound=Resource)
 C = TypeVar("C")
 
-# jobkit's RetryPolicy does the retrying for clients it builds, so the attempt bound is exact.
-_OWN_CLIENT_CONFIG = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+DEFAULT_CONNECT_TIMEOUT = 5.0
+"""Seconds to open a connection, for clients jobkit builds (botocore's default is 60)."""
+DEFAULT_READ_TIMEOUT = 15.0
+"""Seconds to wait for each read of a response, for clients jobkit builds (botocore's: 60)."""
 
 
 class Facade(Generic[C]):
@@ -47,16 +59,25 @@ class Facade(Generic[C]):
         region_name: str | None = None,
         endpoint_url: str | None = None,
         retry: RetryPolicy | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
     ) -> None:
-        if client is not None and (session, region_name, endpoint_url) != (None, None, None):
+        settings = (session, region_name, endpoint_url, connect_timeout, read_timeout)
+        if client is not None and settings != (None,) * len(settings):
             msg = (
-                f"{type(self).__name__} got both a client and session/region_name/endpoint_url; "
-                "pass either a ready client or the settings to build one."
+                f"{type(self).__name__} got both a client and settings to build one "
+                "(session, region_name, endpoint_url, connect_timeout, read_timeout); pass one or the other."
             )
             raise InvalidArgumentError(msg, code="InvalidArgument")
         _require(retry, RetryPolicy, "retry", "RetryPolicy(max_attempts=...)")
         if client is None:
-            client = self._build_client(session, region_name, endpoint_url)
+            client = self._build_client(
+                session,
+                check_region_name(region_name),
+                check_endpoint_url(endpoint_url),
+                _timeout("connect_timeout", connect_timeout, DEFAULT_CONNECT_TIMEOUT),
+                _timeout("read_timeout", read_timeout, DEFAULT_READ_TIMEOUT),
+            )
         else:
             actual = getattr(getattr(client, "meta", None), "service_model", None)
             name = getattr(actual, "service_name", None)
@@ -66,27 +87,35 @@ class Facade(Generic[C]):
                     f"{name or type(client).__name__!r}; pass boto3.client({self.service!r})."
                 )
                 raise InvalidArgumentError(msg, code="InvalidArgument")
+        guard_client(client)
         self.client: C = client
         self.retry: RetryPolicy = retry or RetryPolicy()
-        # The last response converted, and its model: a poll that sees no change reuses it.
-        self._last: tuple[type[Any], dict[str, Any], Any] | None = None
 
     def _build_client(
         self,
         session: boto3.session.Session | None,
         region_name: str | None,
         endpoint_url: str | None,
+        connect_timeout: float,
+        read_timeout: float,
     ) -> C:
         session = session or boto3.session.Session()
         region = region_name or session.region_name or self.default_region
+        # jobkit's RetryPolicy does the retrying for clients it builds, so the attempt bound is exact.
+        config = Config(
+            retries={"total_max_attempts": 1, "mode": "standard"},
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+        )
         with translated("CreateClient", f"a {self.service} client"):
-            # cast: boto3-stubs types client() per literal service name, not for a variable.
-            client: C = cast("Any", session).client(
-                self.service,
-                region_name=region,
-                endpoint_url=endpoint_url,
-                config=_OWN_CLIENT_CONFIG,
-            )
+            try:
+                # cast: boto3-stubs types client() per literal service name, not for a variable.
+                client: C = cast("Any", session).client(
+                    self.service, region_name=region, endpoint_url=endpoint_url, config=config
+                )
+            except ValueError as exc:  # botocore's own checks of the region and the URL
+                msg = f"Could not build a {self.service} client ({str(exc)[:120]}); check region_name and endpoint_url."
+                raise InvalidArgumentError(msg, code="InvalidArgument") from exc
         return client
 
     def __repr__(self) -> str:
@@ -108,71 +137,97 @@ class Facade(Generic[C]):
         require: str | None = None,
         **params: Any,
     ) -> dict[str, Any]:
-        """Call one boto3 method through the retry policy, raising jobkit errors.
+        """Call one boto3 method through the retry policy, raising jobkit errors only.
 
         ``require`` names a member the response must carry; a response without it is
-        treated as a malformed (retryable) answer.
+        treated as a malformed (retryable) answer. With a ``deadline``, the call (its
+        retries included) is abandoned when it passes.
         """
         call: Callable[..., dict[str, Any]] = getattr(self.client, method)
 
         def attempt() -> dict[str, Any]:
-            with translated(operation, what):
-                response = call(**params)
+            try:
+                with translated(operation, what):
+                    response = call(**params)
+            except (JobkitError, AssertionError):
+                raise  # AssertionError: botocore's Stubber telling a test what went wrong
+            except Exception as exc:
+                # botocore could not parse the body (bad JSON, non-UTF-8, a gzip error page...).
+                raise _malformed(operation, what, type(exc).__name__) from exc
             if require is not None and not isinstance(response.get(require), dict):
-                msg = (
-                    f"AWS answered {operation} on {what} without a {require!r} member; "
-                    "try again, and report it to jobkit if it persists."
-                )
-                raise ServiceError(
-                    msg, code="MalformedResponse", operation=operation, retryable=True
-                )
+                raise _malformed(operation, what, f"no {require!r} member")
             return response
 
-        return self.retry.call(attempt, deadline=deadline)
+        if deadline is None:
+            return self.retry.call(attempt)
+        return bounded_call(
+            lambda: self.retry.call(attempt, deadline=deadline),
+            deadline,
+            what=what,
+            operation=operation,
+        )
 
-    def _fetch(
-        self,
-        method: str,
-        operation: str,
-        key: str,
-        model: type[R],
-        what: str,
-        deadline: Deadline | None,
-        **params: Any,
-    ) -> R:
-        """Call, then convert the response member ``key`` into ``model``."""
-        response = self._call(method, operation, what, deadline, require=key, **params)
-        raw: dict[str, Any] = response[key]
-        last = self._last
-        if last is not None and last[0] is model and last[1] == raw:
-            reused: R = last[2]
-            return reused
-        converted = structure(raw, model)
-        self._last = (model, raw, converted)
-        return converted
+    def _get(self, bound: Bound[R], deadline: Deadline | None = None) -> R:
+        """Read one resource: call, then convert its response member into the model."""
+        op = bound.operation
+        response = self._call(
+            op.method, op.api, bound.what, deadline, require=op.key, **bound.params
+        )
+        return structure(response[op.key], op.model)
 
     def _wait(
         self,
-        fetch: Callable[[Deadline], R],
+        bound: Bound[R],
         *,
-        what: str,
-        operation: str,
         policy: WaitPolicy | None,
-        default: WaitPolicy,
         on_update: Callable[[R], object] | None,
         check: bool,
-        refuse: Callable[[R], str | None] | None = None,
     ) -> R:
+        """Wait for a bound operation's resource to end; see ``wait_for_*``."""
         _require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
+        on_update_callable(on_update)
+        op = bound.operation
+        # The last response converted, and its model: a poll that sees no change reuses it.
+        # Kept per wait, so waits running through one facade never share it.
+        last: list[tuple[dict[str, Any], R]] = []
+
+        def fetch(deadline: Deadline) -> R:
+            response = self._call(
+                op.method, op.api, bound.what, deadline, require=op.key, **bound.params
+            )
+            raw: dict[str, Any] = response[op.key]
+            if last and last[0][0] == raw:
+                return last[0][1]
+            model = structure(raw, op.model)
+            last[:] = [(raw, model)]
+            return model
+
         return wait_until_terminal(
             fetch,
-            what=what,
-            operation=operation,
-            policy=policy or default,
+            what=bound.what,
+            operation=op.api,
+            policy=policy or op.policy,
             on_update=on_update,
             check=check,
-            refuse=refuse,
+            refuse=op.refuse,
         )
+
+
+def _malformed(operation: str, what: str, detail: str) -> ServiceError:
+    msg = (
+        f"AWS answered {operation} on {what} with a response jobkit cannot read ({detail}); "
+        "it is usually transient, so try again, and report it to jobkit if it persists."
+    )
+    return ServiceError(msg, code="MalformedResponse", operation=operation, retryable=True)
+
+
+def _timeout(name: str, value: object, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 3600:  # noqa: PLR2004
+        msg = f"{name} is {value!r}; pass a number of seconds above 0 and below 3600, e.g. {default:g}."
+        raise InvalidArgumentError(msg, code="InvalidArgument")
+    return float(value)
 
 
 def _require(value: object, cls: type, name: str, example: str) -> None:

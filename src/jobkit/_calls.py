@@ -1,0 +1,97 @@
+"""One AWS call under a wait's deadline: run it, stop botocore retrying past it, abandon it at it.
+
+botocore's own timeouts cannot bound a call: a response that trickles in a byte at a
+time resets the read timeout with every byte, and botocore retries underneath. So a
+call made during a wait runs on a daemon thread that the wait stops waiting for at
+the deadline (plus a short grace); an abandoned call never keeps the process alive
+and ends when its connection does. While it runs, a ``needs-retry`` hook registered
+first on the client vetoes botocore's inner retries once the deadline has passed.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jobkit.errors import ServiceError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from jobkit._deadline import Deadline
+
+__all__ = ["GRACE", "CallAbandonedError", "bounded_call", "current_deadline", "guard_client"]
+
+T = TypeVar("T")
+
+GRACE = 0.5
+"""Seconds a call started at (or near) the deadline may still take: the last poll's chance."""
+
+current_deadline: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "jobkit_deadline", default=None
+)
+"""The deadline of the call running in this context (set by :func:`bounded_call`)."""
+
+_GUARD_ID = "jobkit-deadline-guard"
+
+
+class CallAbandonedError(ServiceError):
+    """A call was still running when its wait's deadline passed; the wait stopped waiting for it."""
+
+
+def _veto_retry_past_deadline(**_: Any) -> bool | None:
+    """Answer botocore's ``needs-retry`` with ``False`` (no retry) once the deadline has passed."""
+    deadline = current_deadline.get()
+    if deadline is not None and deadline.clock() >= deadline.at:
+        return False
+    return None  # no opinion: botocore's own retry handler decides
+
+
+def guard_client(client: Any) -> None:
+    """Register the retry veto on ``client`` (idempotent; inert outside a bounded call)."""
+    events = getattr(getattr(client, "meta", None), "events", None)
+    if events is not None:
+        events.register_first("needs-retry", _veto_retry_past_deadline, unique_id=_GUARD_ID)
+
+
+def bounded_call(fn: Callable[[], T], deadline: Deadline, *, what: str, operation: str) -> T:
+    """Run ``fn()`` and return its result, giving up at the deadline plus :data:`GRACE`.
+
+    Raises:
+        CallAbandonedError: ``fn`` was still running (retryable: the wait decides).
+        BaseException: whatever ``fn`` raised.
+    """
+    future: Future[T] = Future()
+    context = contextvars.copy_context()
+    context.run(current_deadline.set, deadline)
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():  # pragma: no cover -- never cancelled
+            return
+        try:
+            result = context.run(fn)
+        except BaseException as exc:  # noqa: BLE001 -- handed to the waiting thread as is
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+
+    worker = threading.Thread(target=run, name=f"jobkit {operation}", daemon=True)
+    worker.start()
+    limit = max(0.0, deadline.at - deadline.clock()) + GRACE
+    try:
+        return future.result(timeout=limit)
+    except TimeoutError:
+        if future.done():  # fn itself raised TimeoutError
+            raise
+        msg = (
+            f"{operation} on {what} was still running at the wait's deadline and was "
+            "abandoned; check the network, or raise the timeout."
+        )
+        raise CallAbandonedError(
+            msg, code="DeadlineExceeded", operation=operation, retryable=True
+        ) from None
+    finally:
+        if future.done():
+            worker.join()  # it has finished its work; this only waits for it to exit

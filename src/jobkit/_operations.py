@@ -1,0 +1,240 @@
+"""The operation table: one row of facts per AWS operation jobkit reads.
+
+What differs between operations is data here, not code in the facades, the command,
+``jobkit.testing`` or the stub loader: the boto3 method and API name, the response
+member and its model, the ids (their checks and boto3 parameter names), how messages
+name the resource, the default wait policy, the command's resource word, and how to
+cancel it. Adding an operation is one row plus its model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from attrs import frozen
+
+from jobkit import amplify, devicefarm, iot
+from jobkit._outcome import Resource
+from jobkit._validation import (
+    amplify_ids,
+    devicefarm_arn,
+    iot_execution_number,
+    iot_job_id,
+    iot_thing_name,
+)
+from jobkit._waiting import WaitPolicy
+
+__all__ = [
+    "AMPLIFY_JOB",
+    "DEVICEFARM_JOB",
+    "DEVICEFARM_SESSION",
+    "IOT_EXECUTION",
+    "IOT_JOB",
+    "OPERATIONS",
+    "Bound",
+    "Operation",
+    "by_command",
+]
+
+R = TypeVar("R", bound=Resource)
+
+
+@frozen(kw_only=True)
+class Bound(Generic[R]):
+    """An operation with checked ids: the boto3 parameters and how messages name it."""
+
+    operation: Operation[R]
+    ids: tuple[Any, ...]
+    params: dict[str, Any]
+    what: str
+
+
+@frozen(kw_only=True)
+class Operation(Generic[R]):
+    """Everything jobkit needs to know about one get/describe operation.
+
+    Args:
+        service: the boto3 service name (``"devicefarm"``).
+        method: the boto3 client method (``"get_job"``).
+        api: the AWS API operation name (``"GetJob"``), for errors and logs.
+        key: the response member that holds the resource (``"job"``).
+        model: the jobkit model of that member.
+        ids: the Python parameter names of the facade methods, in order.
+        params: the boto3 parameter name of each id (an id that is ``None`` is omitted).
+        check: validates the ids (raising ``InvalidArgumentError``), returns them cleaned.
+        label: what the resource is called (``"Device Farm job"``).
+        what: how one resource is named in messages; formatted with the ids.
+        policy: the default :class:`WaitPolicy` for waiting on it.
+        command: the resource word of the ``jobkit`` command.
+        get: the facade method that reads it; ``wait``: the one that waits for it.
+        cancel: the boto3 method that stops it (same ids, never ``force``), if any.
+        refuse: may return why a resource can never end on its own (the wait refuses it).
+    """
+
+    service: str
+    method: str
+    api: str
+    key: str
+    model: type[R]
+    ids: tuple[str, ...]
+    params: tuple[str, ...]
+    check: Callable[..., tuple[Any, ...]]
+    label: str
+    what: str
+    policy: WaitPolicy
+    command: str
+    get: str
+    wait: str
+    cancel: str | None = None
+    refuse: Callable[[R], str | None] | None = None
+
+    def bind(self, *ids: object) -> Bound[R]:
+        """Check ``ids`` before any call and return the bound operation."""
+        clean = self.check(*ids)
+        params = {
+            name: value for name, value in zip(self.params, clean, strict=True) if value is not None
+        }
+        what = self.what.format(**dict(zip(self.ids, clean, strict=True)))
+        return Bound(operation=self, ids=clean, params=params, what=what)
+
+
+def _one_arn(kind: str) -> Callable[[object], tuple[str]]:
+    def check(arn: object) -> tuple[str]:
+        return (devicefarm_arn(arn, kind),)
+
+    return check
+
+
+def _iot_job(job_id: object) -> tuple[str]:
+    return (iot_job_id(job_id),)
+
+
+def _iot_execution(
+    job_id: object, thing_name: object, execution_number: object = None
+) -> tuple[str, str, int | None]:
+    return iot_job_id(job_id), iot_thing_name(thing_name), iot_execution_number(execution_number)
+
+
+def _refuse_continuous(job: iot.Job) -> str | None:
+    if job.target_selection is iot.TargetSelection.CONTINUOUS:
+        return (
+            f"IoT job {job.job_id} is CONTINUOUS and never completes on its own; wait for "
+            "one thing's execution instead, or cancel the job first."
+        )
+    return None
+
+
+DEVICEFARM_JOB: Operation[devicefarm.Job] = Operation(
+    service="devicefarm",
+    method="get_job",
+    api="GetJob",
+    key="job",
+    model=devicefarm.Job,
+    ids=("arn",),
+    params=("arn",),
+    check=_one_arn("job"),
+    label="Device Farm job",
+    what="Device Farm job {arn}",
+    # Jobs run minutes to hours (the default job timeout is 150 minutes); test counters
+    # give the time left, so polls are sparse mid-run and dense near the end.
+    policy=WaitPolicy(timeout=3 * 3600, min_delay=5, max_delay=180),
+    command="devicefarm-job",
+    get="get_job",
+    wait="wait_for_job",
+    cancel="stop_job",
+)
+
+DEVICEFARM_SESSION: Operation[devicefarm.RemoteAccessSession] = Operation(
+    service="devicefarm",
+    method="get_remote_access_session",
+    api="GetRemoteAccessSession",
+    key="remoteAccessSession",
+    model=devicefarm.RemoteAccessSession,
+    ids=("arn",),
+    params=("arn",),
+    check=_one_arn("session"),
+    label="Device Farm remote access session",
+    what="Device Farm remote access session {arn}",
+    # Sessions last up to 150 minutes; a user usually waits for one to start or stop.
+    policy=WaitPolicy(timeout=3 * 3600, min_delay=5, max_delay=30),
+    command="devicefarm-session",
+    get="get_remote_access_session",
+    wait="wait_for_remote_access_session",
+    cancel="stop_remote_access_session",
+)
+
+AMPLIFY_JOB: Operation[amplify.Job] = Operation(
+    service="amplify",
+    method="get_job",
+    api="GetJob",
+    key="job",
+    model=amplify.Job,
+    ids=("app_id", "branch_name", "job_id"),
+    params=("appId", "branchName", "jobId"),
+    check=amplify_ids,
+    label="Amplify job",
+    what="Amplify job {job_id} of {app_id}/{branch_name}",
+    # Builds and deploys take a few minutes; Amplify stops a build after 30 minutes by default.
+    policy=WaitPolicy(timeout=3600, min_delay=5, max_delay=30),
+    command="amplify-job",
+    get="get_job",
+    wait="wait_for_job",
+    cancel="stop_job",
+)
+
+IOT_JOB: Operation[iot.Job] = Operation(
+    service="iot",
+    method="describe_job",
+    api="DescribeJob",
+    key="job",
+    model=iot.Job,
+    ids=("job_id",),
+    params=("jobId",),
+    check=_iot_job,
+    label="IoT job",
+    what="IoT job {job_id}",
+    # Rollouts take minutes to days; polls back off to every 5 minutes.
+    policy=WaitPolicy(timeout=24 * 3600, min_delay=5, max_delay=300),
+    command="iot-job",
+    get="describe_job",
+    wait="wait_for_job",
+    cancel="cancel_job",
+    refuse=_refuse_continuous,
+)
+
+IOT_EXECUTION: Operation[iot.JobExecution] = Operation(
+    service="iot",
+    method="describe_job_execution",
+    api="DescribeJobExecution",
+    key="execution",
+    model=iot.JobExecution,
+    ids=("job_id", "thing_name", "execution_number"),
+    params=("jobId", "thingName", "executionNumber"),
+    check=_iot_execution,
+    label="IoT job execution",
+    what="IoT job execution of {job_id} on {thing_name}",
+    # An execution may end in seconds (a config push) or hours (firmware over a slow link).
+    policy=WaitPolicy(timeout=24 * 3600, min_delay=2, max_delay=120),
+    command="iot-execution",
+    get="describe_job_execution",
+    wait="wait_for_job_execution",
+    cancel="cancel_job_execution",
+)
+
+OPERATIONS: tuple[Operation[Any], ...] = (
+    DEVICEFARM_JOB,
+    DEVICEFARM_SESSION,
+    AMPLIFY_JOB,
+    IOT_JOB,
+    IOT_EXECUTION,
+)
+"""Every operation jobkit reads, in the order the command lists them."""
+
+
+def by_command(word: str) -> Operation[Any]:
+    """Return the operation behind a resource word of the command (``"iot-job"``)."""
+    for operation in OPERATIONS:
+        if operation.command == word:
+            return operation
+    raise KeyError(word)

@@ -1,0 +1,70 @@
+"""The synchronous driver: runs a :class:`WaitCore` with real (or injected) time in this thread.
+
+The driver only does I/O -- it calls ``fetch`` and sleeps -- and asks the core what to
+do next. It starts no thread of its own (a facade's ``fetch`` may, to bound a call),
+so Ctrl-C simply propagates.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from jobkit._core import Done, Fail, Poll, Sleep, WaitCore
+from jobkit._deadline import Deadline
+from jobkit._outcome import Resource
+from jobkit.errors import JobkitError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from jobkit._waiting import WaitPolicy
+
+__all__ = ["wait_until_terminal"]
+
+R = TypeVar("R", bound=Resource)
+
+
+def wait_until_terminal(
+    fetch: Callable[[Deadline], R],
+    *,
+    what: str,
+    operation: str,
+    policy: WaitPolicy,
+    on_update: Callable[[R], object] | None = None,
+    check: bool = False,
+    refuse: Callable[[R], str | None] | None = None,
+) -> R:
+    """Poll ``fetch(deadline)`` until the resource is terminal, then return the final model.
+
+    ``fetch`` raises jobkit errors only; transient ones are ridden out until the deadline.
+
+    Raises:
+        WaitTimeoutError: the deadline (or ``max_attempts``) passed first.
+        JobFailedError: ``check`` is true and the outcome is not SUCCEEDED.
+        NotFoundError: the resource vanished, or stayed invisible past the grace period.
+        InvalidArgumentError: ``refuse`` said the resource can never end on its own.
+        JobkitError: any other error that cannot heal (access denied, invalid request).
+    """
+    clock, sleep = policy.clock, policy.sleep
+    core: WaitCore[R] = WaitCore(
+        policy, clock(), what=what, operation=operation, check=check, refuse=refuse
+    )
+    step = core.first()
+    while True:
+        if step.update is not None and on_update is not None:
+            on_update(step.update)
+        if isinstance(step, Poll):
+            try:
+                resource = fetch(Deadline(step.deadline, clock, sleep))
+            except JobkitError as exc:
+                step = core.failed(clock(), exc)
+            else:
+                step = core.observe(clock(), resource)
+        elif isinstance(step, Sleep):
+            sleep(step.seconds)
+            step = core.wake(clock())
+        elif isinstance(step, Done):
+            return step.resource
+        else:
+            assert isinstance(step, Fail)  # noqa: S101 -- the four steps are exhaustive
+            raise step.error
