@@ -134,14 +134,31 @@ class ServiceError(AwsError):
 
 
 class WaitTimeoutError(JobkitError):
-    """The resource did not reach a terminal status before the wait's deadline."""
+    """The resource did not reach a terminal status before the wait's deadline.
+
+    When the last poll failed, that (transient) error is ``__cause__``.
+    """
 
     resource: Any
     """The last model observed, or ``None`` if no poll succeeded."""
+    elapsed: float
+    """Seconds from the start of the wait to the moment it gave up."""
+    polls: int
+    """How many polls the wait made, failed ones included."""
 
-    def __init__(self, message: str, *, resource: Any, operation: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        resource: Any,
+        operation: str | None = None,
+        elapsed: float = 0.0,
+        polls: int = 0,
+    ) -> None:
         super().__init__(message, code="WaitTimeout", operation=operation)
         self.resource = resource
+        self.elapsed = elapsed
+        self.polls = polls
 
 
 class JobFailedError(JobkitError):
