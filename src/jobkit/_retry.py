@@ -11,9 +11,11 @@ retries off (``total_max_attempts=1``), so the bound is exactly ``max_attempts``
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import tenacity
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from jobkit._deadline import Deadline
 
 __all__ = ["RetryPolicy", "http_attempt_bound"]
+
+logger = logging.getLogger("jobkit")
 
 T = TypeVar("T")
 
@@ -55,10 +59,12 @@ class RetryPolicy:
     def __attrs_post_init__(self) -> None:
         delay_range("RetryPolicy", self.min_delay, self.max_delay)
 
-    def call(self, fn: Callable[[], T], *, deadline: Deadline | None = None) -> T:
-        """Call ``fn`` until it succeeds, fails for good, or attempts or time run out.
+    def tenacity_options(self, deadline: Deadline | None = None) -> dict[str, Any]:
+        """Return the one tenacity configuration behind every retried call, sync or async.
 
-        ``fn`` must raise already-translated jobkit errors; the last one is re-raised.
+        It decides which errors are retried and how long to wait before each retry; the
+        sleeping itself is the driver's (``time.sleep``, the wait's injected sleep, or
+        ``asyncio.sleep``). ``stop`` refuses a retry whose sleep would end past ``deadline``.
         """
 
         def wait(state: tenacity.RetryCallState) -> float:
@@ -71,14 +77,43 @@ class RetryPolicy:
                 return True
             return deadline is not None and not deadline.allows(state.upcoming_sleep)
 
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(is_retryable),
-            wait=wait,
-            stop=stop,
-            sleep=self.sleep if deadline is None else deadline.sleep,
-            reraise=True,
-        )
-        return retrying(fn)
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome is not None else None
+            logger.debug(
+                "retrying %s after attempt %d in %.2fs: %s",
+                getattr(error, "operation", None) or "the call",
+                state.attempt_number,
+                state.upcoming_sleep,
+                getattr(error, "code", None) or type(error).__name__,
+            )
+
+        return {
+            "retry": tenacity.retry_if_exception(is_retryable),
+            "wait": wait,
+            "stop": stop,
+            "before_sleep": before_sleep,
+            "reraise": True,
+        }
+
+    def call(self, fn: Callable[[], T], *, deadline: Deadline | None = None) -> T:
+        """Call ``fn`` until it succeeds, fails for good, or attempts or time run out.
+
+        ``fn`` must raise already-translated jobkit errors; the last one is re-raised.
+        """
+        sleep = self.sleep if deadline is None else deadline.sleep
+        return tenacity.Retrying(sleep=sleep, **self.tenacity_options(deadline))(fn)
+
+    async def acall(
+        self,
+        fn: Callable[[], Awaitable[T]],
+        *,
+        deadline: Deadline | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> T:
+        """The coroutine twin of :meth:`call`: same rules, ``sleep`` awaited (asyncio's by default)."""
+        options = self.tenacity_options(deadline)
+        retrying = tenacity.AsyncRetrying(sleep=sleep or asyncio.sleep, **options)
+        return await retrying(fn)
 
 
 def http_attempt_bound(policy: RetryPolicy, client: BaseClient | Any) -> int:

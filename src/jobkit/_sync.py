@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from jobkit._core import Done, Fail, Poll, Sleep, WaitCore
+from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore
 from jobkit._deadline import Deadline
 from jobkit._outcome import Resource
 from jobkit.errors import JobkitError
@@ -49,7 +49,7 @@ def wait_until_terminal(
     core: WaitCore[R] = WaitCore(
         policy, clock(), what=what, operation=operation, check=check, refuse=refuse
     )
-    step = core.first()
+    step: Step[R] = core.first()
     while True:
         if step.update is not None and on_update is not None:
             on_update(step.update)
