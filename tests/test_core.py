@@ -1,0 +1,210 @@
+"""The wait core without any I/O: observations in, steps out, read like tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jobkit import WaitPolicy, devicefarm, iot, structure
+from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore, is_transient
+from jobkit.errors import (
+    AccessDeniedError,
+    ConversionError,
+    InvalidArgumentError,
+    JobFailedError,
+    JobkitError,
+    NotFoundError,
+    ServiceError,
+    ThrottledError,
+    WaitTimeoutError,
+)
+
+
+def _execution(status: str) -> iot.JobExecution:
+    return structure({"status": status}, iot.JobExecution)
+
+
+RUNNING, DONE, FAILED = _execution("IN_PROGRESS"), _execution("SUCCEEDED"), _execution("FAILED")
+OUTAGE = ServiceError("503", code="ServiceUnavailable", operation="X", retryable=True)
+THROTTLED = ThrottledError("slow down", code="ThrottlingException", operation="X")
+MISSING = NotFoundError("no such execution", code="ResourceNotFoundException", operation="X")
+DENIED = AccessDeniedError("denied", code="AccessDeniedException", operation="X")
+
+Seen = iot.JobExecution | JobkitError
+
+
+def _policy(**kw: Any) -> WaitPolicy:
+    kw.setdefault("random", lambda: 0.5)
+    return WaitPolicy(**{"timeout": 100, "min_delay": 2, "max_delay": 20, **kw})
+
+
+def _core(policy: WaitPolicy | None = None, **kw: Any) -> WaitCore[iot.JobExecution]:
+    return WaitCore(policy or _policy(), 0.0, what="execution e", operation="X", **kw)
+
+
+def _drive(core: WaitCore[Any], seen: list[Seen]) -> tuple[list[tuple[str, float]], Step[Any]]:
+    """Feed the observations in order, with time advancing only by the core's sleeps."""
+    now, trace = 0.0, []
+    step: Step[Any] = core.first()
+    for item in seen:
+        assert isinstance(step, Poll)
+        trace.append(("poll", now))
+        step = core.failed(now, item) if isinstance(item, JobkitError) else core.observe(now, item)
+        if isinstance(step, Sleep):
+            trace.append(("sleep", step.seconds))
+            now += step.seconds
+            step = core.wake(now)
+        else:
+            break
+    return trace, step
+
+
+def test_first_step_polls_with_the_deadline() -> None:
+    assert _core().first() == Poll(100.0)
+    assert WaitCore(_policy(), 50.0, what="w", operation="X").first() == Poll(150.0)
+
+
+def test_backoff_schedule_then_done() -> None:
+    trace, step = _drive(_core(), [RUNNING, RUNNING, RUNNING, RUNNING, DONE])
+    # r = 0.5: 2, then 2 + 0.5 * (min(20, 2 * 2**(n-1)) - 2) = 3, 5, 9
+    assert trace == [
+        ("poll", 0.0), ("sleep", 2.0), ("poll", 2.0), ("sleep", 3.0), ("poll", 5.0),
+        ("sleep", 5.0), ("poll", 10.0), ("sleep", 9.0), ("poll", 19.0),
+    ]  # fmt: skip
+    assert step == Done(DONE, DONE)
+
+
+def test_update_only_when_the_model_changes() -> None:
+    core = _core()
+    first = core.observe(0.0, RUNNING)
+    again = core.observe(2.0, _execution("IN_PROGRESS"))
+    final = core.observe(5.0, DONE)
+    assert (first.update, again.update, final.update) == (RUNNING, None, DONE)
+
+
+def test_deadline_clips_the_sleep_and_the_last_poll_is_at_it() -> None:
+    trace, step = _drive(_core(_policy(timeout=12)), [RUNNING] * 10)
+    assert trace[-2:] == [("sleep", 2.0), ("poll", 12.0)]  # 5 clipped to the 2 s left
+    assert [t for kind, t in trace if kind == "poll"] == [0.0, 2.0, 5.0, 10.0, 12.0]
+    assert isinstance(step, Fail)
+    assert isinstance(step.error, WaitTimeoutError)
+    assert step.error.resource == RUNNING
+    assert (step.error.elapsed, step.error.polls) == (12.0, 5)
+    assert step.error.__cause__ is None
+
+
+def test_an_outage_is_ridden_out_and_the_wait_ends_succeeded() -> None:
+    seen: list[Seen] = [RUNNING, OUTAGE, OUTAGE, THROTTLED, OUTAGE, RUNNING, DONE]
+    trace, step = _drive(_core(), seen)
+    assert step == Done(DONE, DONE)
+    assert len([kind for kind, _ in trace if kind == "poll"]) == 7
+
+
+def test_a_timeout_while_polls_fail_keeps_the_last_model_and_the_cause() -> None:
+    trace, step = _drive(_core(_policy(timeout=10)), [RUNNING, *[OUTAGE] * 10])
+    assert isinstance(step, Fail)
+    error = step.error
+    assert isinstance(error, WaitTimeoutError)
+    assert error.resource == RUNNING
+    assert error.__cause__ is OUTAGE
+    assert "the last poll failed: ServiceUnavailable" in str(error)
+    assert trace[-1] == ("poll", 10.0)
+
+
+def test_errors_that_cannot_heal_end_the_wait_at_once() -> None:
+    for error in (DENIED, InvalidArgumentError("bad", code="ValidationException")):
+        trace, step = _drive(_core(), [RUNNING, error])
+        assert step == Fail(error)
+        assert len(trace) == 3  # poll, sleep, poll
+
+
+def test_not_found_within_the_grace_is_not_visible_yet() -> None:
+    trace, step = _drive(_core(_policy(not_found_grace=6)), [MISSING, MISSING, RUNNING, DONE])
+    assert isinstance(step, Done)
+    assert [t for kind, t in trace if kind == "poll"] == [0.0, 2.0, 5.0, 10.0]
+
+
+def test_not_found_after_the_grace_fails() -> None:
+    _, step = _drive(_core(_policy(not_found_grace=4)), [MISSING, MISSING, MISSING])
+    assert step == Fail(MISSING)  # at t=5, past the 4 s grace
+
+
+def test_not_found_after_being_seen_means_deleted() -> None:
+    _, step = _drive(_core(), [RUNNING, MISSING])
+    assert isinstance(step, Fail)
+    assert isinstance(step.error, NotFoundError)
+    assert "disappeared while being waited on" in str(step.error)
+    assert step.error.__cause__ is MISSING
+
+
+def test_max_attempts_counts_failed_polls_too() -> None:
+    trace, step = _drive(_core(_policy(max_attempts=3)), [RUNNING, OUTAGE, RUNNING, RUNNING])
+    assert isinstance(step, Fail)
+    assert isinstance(step.error, WaitTimeoutError)
+    assert step.error.polls == 3
+    assert len([kind for kind, _ in trace if kind == "poll"]) == 3
+
+
+def test_check_turns_a_bad_outcome_into_job_failed() -> None:
+    _, step = _drive(_core(check=True), [RUNNING, FAILED])
+    assert isinstance(step, Fail)
+    assert isinstance(step.error, JobFailedError)
+    assert step.error.resource == FAILED
+    assert step.update == FAILED  # on_update still hears about the final model
+    _, ok = _drive(_core(check=True), [DONE])
+    assert ok == Done(DONE, DONE)
+
+
+def test_refuse_stops_a_wait_that_can_never_end() -> None:
+    core = _core(refuse=lambda e: "never ends" if e.status == "IN_PROGRESS" else None)
+    _, step = _drive(core, [RUNNING])
+    assert isinstance(step, Fail)
+    assert isinstance(step.error, InvalidArgumentError)
+    assert str(step.error) == "never ends"
+
+
+def _job(passed: int, total: int = 100) -> devicefarm.Job:
+    counters = {"total": total, "passed": passed}
+    return structure({"status": "RUNNING", "counters": counters}, devicefarm.Job)
+
+
+@pytest.mark.parametrize(
+    ("use_progress", "expected"),
+    [
+        # Backoff ceilings 5, 10, 20. 50 % done at t=0, 60 % at t=60: 240 s left, and
+        # 0.3 * 240 = 72 caps nothing; 90 % at t=120: 30 s left, so 0.3 * 30 = 9, not 20.
+        (True, [5.0, 10.0, 9.0]),
+        (False, [5.0, 10.0, 20.0]),
+    ],
+)
+def test_progress_shortens_the_sleep_near_the_end(
+    use_progress: bool, expected: list[float]
+) -> None:
+    policy = _policy(timeout=10_000, min_delay=5, max_delay=600, random=lambda: 1.0)
+    core: WaitCore[devicefarm.Job] = WaitCore(
+        WaitPolicy(**{**_as_kwargs(policy), "use_progress": use_progress}),
+        0.0,
+        what="job",
+        operation="GetJob",
+    )
+    sleeps = []
+    for now, job in ((0.0, _job(50)), (60.0, _job(60)), (120.0, _job(90))):
+        step = core.observe(now, job)
+        assert isinstance(step, Sleep)
+        sleeps.append(step.seconds)
+    assert sleeps == pytest.approx(expected)
+
+
+def _as_kwargs(policy: WaitPolicy) -> dict[str, Any]:
+    names = ("timeout", "min_delay", "max_delay", "max_attempts", "not_found_grace", "random")
+    return {name: getattr(policy, name) for name in names}
+
+
+def test_transient_means_retryable_aws_errors_and_unreadable_models() -> None:
+    assert is_transient(OUTAGE)
+    assert is_transient(THROTTLED)
+    assert is_transient(ConversionError("bad body"))
+    assert not is_transient(DENIED)
+    assert not is_transient(MISSING)
+    assert not is_transient(ServiceError("odd", code="Odd", operation="X"))
