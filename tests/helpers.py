@@ -6,23 +6,12 @@ from typing import Any
 
 import botocore.session
 
-from jobkit import amplify, devicefarm, iot
+from jobkit._operations import OPERATIONS
 
 RESPONSE_MODELS: dict[tuple[str, str], type[Any]] = {
-    ("devicefarm", "get_job"): devicefarm.GetJobResponse,
-    ("devicefarm", "get_remote_access_session"): devicefarm.GetRemoteAccessSessionResponse,
-    ("amplify", "get_job"): amplify.GetJobResponse,
-    ("iot", "describe_job"): iot.DescribeJobResponse,
-    ("iot", "describe_job_execution"): iot.DescribeJobExecutionResponse,
+    (op.service, op.method): op.response for op in OPERATIONS
 }
-
-RESOURCE_KEYS: dict[tuple[str, str], str] = {
-    ("devicefarm", "get_job"): "job",
-    ("devicefarm", "get_remote_access_session"): "remoteAccessSession",
-    ("amplify", "get_job"): "job",
-    ("iot", "describe_job"): "job",
-    ("iot", "describe_job_execution"): "execution",
-}
+RESOURCE_KEYS: dict[tuple[str, str], str] = {(op.service, op.method): op.key for op in OPERATIONS}
 
 
 def make_client(service: str, region_name: str = "us-west-2", **kwargs: Any) -> Any:

@@ -60,6 +60,7 @@ class Operation(Generic[R]):
         api: the AWS API operation name (``"GetJob"``), for errors and logs.
         key: the response member that holds the resource (``"job"``).
         model: the jobkit model of that member.
+        response: the jobkit model of the whole response.
         ids: the Python parameter names of the facade methods, in order.
         params: the boto3 parameter name of each id (an id that is ``None`` is omitted).
         check: validates the ids (raising ``InvalidArgumentError``), returns them cleaned.
@@ -77,6 +78,7 @@ class Operation(Generic[R]):
     api: str
     key: str
     model: type[R]
+    response: type[Any]
     ids: tuple[str, ...]
     params: tuple[str, ...]
     check: Callable[..., tuple[Any, ...]]
@@ -131,6 +133,7 @@ DEVICEFARM_JOB: Operation[devicefarm.Job] = Operation(
     api="GetJob",
     key="job",
     model=devicefarm.Job,
+    response=devicefarm.GetJobResponse,
     ids=("arn",),
     params=("arn",),
     check=_one_arn("job"),
@@ -151,6 +154,7 @@ DEVICEFARM_SESSION: Operation[devicefarm.RemoteAccessSession] = Operation(
     api="GetRemoteAccessSession",
     key="remoteAccessSession",
     model=devicefarm.RemoteAccessSession,
+    response=devicefarm.GetRemoteAccessSessionResponse,
     ids=("arn",),
     params=("arn",),
     check=_one_arn("session"),
@@ -170,6 +174,7 @@ AMPLIFY_JOB: Operation[amplify.Job] = Operation(
     api="GetJob",
     key="job",
     model=amplify.Job,
+    response=amplify.GetJobResponse,
     ids=("app_id", "branch_name", "job_id"),
     params=("appId", "branchName", "jobId"),
     check=amplify_ids,
@@ -189,6 +194,7 @@ IOT_JOB: Operation[iot.Job] = Operation(
     api="DescribeJob",
     key="job",
     model=iot.Job,
+    response=iot.DescribeJobResponse,
     ids=("job_id",),
     params=("jobId",),
     check=_iot_job,
@@ -209,6 +215,7 @@ IOT_EXECUTION: Operation[iot.JobExecution] = Operation(
     api="DescribeJobExecution",
     key="execution",
     model=iot.JobExecution,
+    response=iot.DescribeJobExecutionResponse,
     ids=("job_id", "thing_name", "execution_number"),
     params=("jobId", "thingName", "executionNumber"),
     check=_iot_execution,

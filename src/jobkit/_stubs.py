@@ -12,16 +12,12 @@ import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.utils import parse_to_aware_datetime
 
+from jobkit._operations import OPERATIONS as _TABLE
+
 __all__ = ["OPERATIONS", "load_stub", "output_shape", "scenarios", "stubs_dir"]
 
-OPERATIONS: dict[tuple[str, str], str] = {
-    ("devicefarm", "get_job"): "GetJob",
-    ("devicefarm", "get_remote_access_session"): "GetRemoteAccessSession",
-    ("amplify", "get_job"): "GetJob",
-    ("iot", "describe_job"): "DescribeJob",
-    ("iot", "describe_job_execution"): "DescribeJobExecution",
-}
-"""(service, boto3 method) -> the API operation name, for the five operations jobkit covers."""
+OPERATIONS: dict[tuple[str, str], str] = {(op.service, op.method): op.api for op in _TABLE}
+"""(service, boto3 method) -> the API operation name, from the operation table."""
 
 
 @functools.cache
