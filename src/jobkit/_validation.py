@@ -109,15 +109,19 @@ def _fail(message: str) -> InvalidArgumentError:
 def shown(value: object, limit: int = _SHOWN) -> str:
     """Return ``repr(value)`` cut to about ``limit`` characters, saying how long it was."""
     if not isinstance(value, str):
-        text = repr(value)
-        return text if len(text) <= limit else f"a {type(value).__name__}"
+        try:
+            text = repr(value)
+        except Exception:  # noqa: BLE001 -- a huge int or a broken __repr__ is still refused clearly
+            text = ""
+        return text if 0 < len(text) <= limit else f"an object of type {type(value).__name__}"
     full = repr(value)
     if len(full) <= limit:
         return full
-    keep = limit - 20
-    while keep > 0 and len(repr(value[:keep])) > limit - 20:
+    suffix = f"... ({len(value)} characters)"
+    keep = limit - len(suffix) - 2
+    while keep > 0 and len(repr(value[:keep])) > limit - len(suffix):
         keep -= 1
-    return f"{value[:keep]!r}... ({len(value)} characters)"
+    return f"{value[:keep]!r}{suffix}"
 
 
 def _number(value: float) -> str:
