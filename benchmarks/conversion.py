@@ -57,6 +57,16 @@ def _with_unknown_enums(raw: dict[str, Any]) -> dict[str, Any]:
     return unknown
 
 
+def _with_unknown_keys(raw: dict[str, Any]) -> dict[str, Any]:
+    """Five members this release does not declare, at four levels (as a future AWS might send)."""
+    unknown = copy.deepcopy(raw)
+    unknown.update(shardIndex=3, retryPolicy={"maxRetries": 2, "backoff": "LINEAR"})
+    unknown["device"]["thermalState"] = "NOMINAL"
+    unknown["device"]["cpu"]["cores"] = 8
+    unknown["insights"]["testReport"]["metrics"]["testsFlaky"] = 1
+    return unknown
+
+
 def _case(
     label: str,
     service: str,
@@ -88,10 +98,17 @@ def _case(
     }
     if model in HANDWRITTEN:
         hand = HANDWRITTEN[model]
+        # The floor must build exactly what jobkit builds, or the ratio means nothing.
+        assert hand(raw) == typed, label
         candidates["hand-written (floor)"] = lambda: hand(raw)
     if model is devicefarm.Job:
         unknown = _with_unknown_enums(raw)
         candidates["jobkit.structure, 8 unknown enums"] = lambda: jobkit.structure(unknown, model)
+        extra, floor = _with_unknown_keys(raw), HANDWRITTEN[model]
+        assert floor(extra) == jobkit.structure(extra, model), label
+        assert jobkit.unstructure(jobkit.structure(extra, model)) == extra, label
+        candidates["jobkit.structure, 5 unknown keys"] = lambda: jobkit.structure(extra, model)
+        candidates["hand-written (floor), 5 unknown keys"] = lambda: floor(extra)
     times = interleaved(candidates, rounds=rounds, batch=batch)
     base = times["jobkit.structure"]
     return [

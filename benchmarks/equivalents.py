@@ -2,6 +2,8 @@
 
 Same members, same nesting, camelCase aliases, every member optional. Enums are plain
 strings here: both libraries' enum types would reject the unknown values AWS sends.
+pydantic keeps unknown members (``extra="allow"``), as jobkit does; msgspec cannot keep
+them and drops them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ def _map(tp: Any, make: Any) -> Any:
     return tp
 
 
+def _declared(cls: type[Any]) -> list[attrs.Attribute[Any]]:
+    """The members a response may carry (jobkit's private ``_extras`` field aside)."""
+    return [a for a in attrs.fields(cls) if not a.name.startswith("_")]
+
+
 def pydantic_model(
     cls: type[Any], cache: dict[type[Any], Any] | None = None
 ) -> type[pydantic.BaseModel]:
@@ -49,11 +56,11 @@ def pydantic_model(
             _map(hints[a.name], lambda t: pydantic_model(t, cache)),
             pydantic.Field(default=None, alias=camel_case(a.name)),
         )
-        for a in attrs.fields(cls)
+        for a in _declared(cls)
     }
-    model = pydantic.create_model(  # type: ignore[call-overload]
+    model = pydantic.create_model(
         f"Pydantic{cls.__name__}",
-        __config__=pydantic.ConfigDict(frozen=True, populate_by_name=True),
+        __config__=pydantic.ConfigDict(frozen=True, populate_by_name=True, extra="allow"),
         **fields,
     )
     cache[cls] = model
@@ -70,7 +77,7 @@ def msgspec_struct(
     hints = typing.get_type_hints(cls)
     fields = [
         (a.name, _map(hints[a.name], lambda t: msgspec_struct(t, cache)), None)
-        for a in attrs.fields(cls)
+        for a in _declared(cls)
     ]
     struct = msgspec.defstruct(
         f"Msgspec{cls.__name__}", fields, rename="camel", frozen=True, kw_only=True

@@ -55,9 +55,12 @@ def test_lists_are_tuples_and_absent_is_none() -> None:
     assert structure({}, iot.Job).targets is None
 
 
-def test_unknown_keys_are_ignored() -> None:
+def test_unknown_keys_are_kept_not_declared() -> None:
     raw = {"status": "RUNNING", "brandNewMember": {"x": 1}, "ResponseMetadata": {}}
-    assert unstructure(structure(raw, devicefarm.Job)) == {"status": "RUNNING"}
+    job = structure(raw, devicefarm.Job)
+    assert job.status is devicefarm.ExecutionStatus.RUNNING
+    assert dict(jobkit.extras(job)) == {"brandNewMember": {"x": 1}, "ResponseMetadata": {}}
+    assert unstructure(job) == raw
 
 
 def test_unknown_enum_is_typed_exact_and_distinguishable() -> None:
@@ -121,7 +124,7 @@ def test_models_are_frozen_and_keyword_only() -> None:
     with pytest.raises(AttributeError):
         job.name = "y"  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
     with pytest.raises(TypeError):
-        devicefarm.Job("x")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+        devicefarm.Job("x")  # type: ignore[call-arg, arg-type]  # pyright: ignore[reportCallIssue]
 
 
 def test_converter_is_public_and_extensible() -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from jobkit._converter import converter, json_converter, structure, unstructure
     from jobkit._devicefarm import DeviceFarm
     from jobkit._iot import IoT
+    from jobkit._model import extras
     from jobkit._progress import describe
     from jobkit._retry import RetryPolicy
     from jobkit._waiting import WaitPolicy
@@ -37,6 +38,7 @@ __all__ = [
     "describe",
     "devicefarm",
     "errors",
+    "extras",
     "iot",
     "json_converter",
     "structure",
@@ -56,6 +58,7 @@ _LAZY = {
     "json_converter": "jobkit._converter",
     "structure": "jobkit._converter",
     "unstructure": "jobkit._converter",
+    "extras": "jobkit._model",
     "describe": "jobkit._progress",
 }
 _SUBMODULES = frozenset({"amplify", "devicefarm", "errors", "iot", "testing"})

@@ -13,6 +13,7 @@ from datetime import datetime
 from attrs import field, frozen
 
 from jobkit._enums import AwsEnum
+from jobkit._model import Model
 from jobkit._outcome import Outcome
 from jobkit._redact import redact_url, redact_url_map
 
@@ -63,8 +64,8 @@ _TERMINAL = {
 }
 
 
-@frozen(kw_only=True)
-class JobSummary:
+@frozen(kw_only=True, repr=False)
+class JobSummary(Model):
     """What a job is and where it stands."""
 
     job_arn: str | None = None
@@ -80,8 +81,8 @@ class JobSummary:
     source_url_type: SourceUrlType | None = None
 
 
-@frozen(kw_only=True)
-class Step:
+@frozen(kw_only=True, repr=False)
+class Step(Model):
     """One step of a job (build, deploy, verify, ...)."""
 
     step_name: str | None = None
@@ -97,8 +98,8 @@ class Step:
     context: str | None = None
 
 
-@frozen(kw_only=True)
-class Job:
+@frozen(kw_only=True, repr=False)
+class Job(Model):
     """An Amplify job; its status is ``summary.status``."""
 
     summary: JobSummary | None = None
@@ -121,8 +122,8 @@ class Job:
         return None if status is None else _TERMINAL.get(status)
 
 
-@frozen(kw_only=True)
-class GetJobResponse:
+@frozen(kw_only=True, repr=False)
+class GetJobResponse(Model):
     """The whole ``get_job`` response."""
 
     job: Job | None = None

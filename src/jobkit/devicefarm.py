@@ -12,6 +12,7 @@ from datetime import datetime
 from attrs import field, frozen
 
 from jobkit._enums import AwsEnum
+from jobkit._model import Model
 from jobkit._outcome import Outcome
 from jobkit._redact import redact_secret, redact_url
 
@@ -26,6 +27,7 @@ __all__ = [
     "DeviceMinutes",
     "DevicePlatform",
     "DeviceProxy",
+    "DeviceType",
     "ExecutionResult",
     "ExecutionStatus",
     "GetJobResponse",
@@ -114,6 +116,13 @@ class DevicePlatform(AwsEnum):
     IOS = "IOS"
 
 
+class DeviceType(AwsEnum):
+    """Whether a device is a real phone or tablet, or a virtual one (botocore >= 1.44.8)."""
+
+    PHYSICAL = "PHYSICAL"
+    VIRTUAL = "VIRTUAL"
+
+
 class InstanceStatus(AwsEnum):
     """A private device instance's status."""
 
@@ -157,8 +166,8 @@ class InteractionMode(AwsEnum):
     VIDEO_ONLY = "VIDEO_ONLY"
 
 
-@frozen(kw_only=True)
-class Counters:
+@frozen(kw_only=True, repr=False)
+class Counters(Model):
     """Per-result test counts of a job."""
 
     total: int | None = None
@@ -185,8 +194,8 @@ class Counters:
         )
 
 
-@frozen(kw_only=True)
-class CPU:
+@frozen(kw_only=True, repr=False)
+class CPU(Model):
     """A device's CPU; ``clock`` is in hertz."""
 
     frequency: str | None = None
@@ -194,16 +203,16 @@ class CPU:
     clock: float | None = None
 
 
-@frozen(kw_only=True)
-class Resolution:
+@frozen(kw_only=True, repr=False)
+class Resolution(Model):
     """A screen resolution in pixels."""
 
     width: int | None = None
     height: int | None = None
 
 
-@frozen(kw_only=True)
-class InstanceProfile:
+@frozen(kw_only=True, repr=False)
+class InstanceProfile(Model):
     """Settings applied to a private device instance between runs."""
 
     arn: str | None = None
@@ -214,8 +223,8 @@ class InstanceProfile:
     description: str | None = None
 
 
-@frozen(kw_only=True)
-class DeviceInstance:
+@frozen(kw_only=True, repr=False)
+class DeviceInstance(Model):
     """One private instance of a device."""
 
     arn: str | None = None
@@ -226,9 +235,12 @@ class DeviceInstance:
     instance_profile: InstanceProfile | None = None
 
 
-@frozen(kw_only=True)
-class Device:
-    """A phone or tablet; ``heap_size`` and ``memory`` are in bytes."""
+@frozen(kw_only=True, repr=False)
+class Device(Model):
+    """A phone or tablet; ``heap_size`` and ``memory`` are in bytes.
+
+    ``type`` (PHYSICAL or VIRTUAL) arrived in botocore 1.44.8; older responses omit it.
+    """
 
     arn: str | None = None
     name: str | None = None
@@ -237,6 +249,7 @@ class Device:
     model_id: str | None = None
     form_factor: DeviceFormFactor | None = None
     platform: DevicePlatform | None = None
+    type: DeviceType | None = None
     os: str | None = None
     cpu: CPU | None = None
     resolution: Resolution | None = None
@@ -253,8 +266,8 @@ class Device:
     availability: DeviceAvailability | None = None
 
 
-@frozen(kw_only=True)
-class DeviceMinutes:
+@frozen(kw_only=True, repr=False)
+class DeviceMinutes(Model):
     """Device minutes used, total and split by billing."""
 
     total: float | None = None
@@ -262,8 +275,8 @@ class DeviceMinutes:
     unmetered: float | None = None
 
 
-@frozen(kw_only=True)
-class VpcConfig:
+@frozen(kw_only=True, repr=False)
+class VpcConfig(Model):
     """The VPC a remote access session's device reaches."""
 
     security_group_ids: tuple[str, ...] | None = None
@@ -271,24 +284,24 @@ class VpcConfig:
     vpc_id: str | None = None
 
 
-@frozen(kw_only=True)
-class DeviceProxy:
+@frozen(kw_only=True, repr=False)
+class DeviceProxy(Model):
     """The proxy a remote access session's device uses."""
 
     host: str | None = None
     port: int | None = None
 
 
-@frozen(kw_only=True)
-class RemoteAccessEndpoints:
+@frozen(kw_only=True, repr=False)
+class RemoteAccessEndpoints(Model):
     """Connection endpoints of a remote access session; both are secrets, hidden in ``repr()``."""
 
     remote_driver_endpoint: str | None = field(default=None, repr=redact_secret)
     interactive_endpoint: str | None = field(default=None, repr=redact_secret)
 
 
-@frozen(kw_only=True)
-class TestReportMetrics:
+@frozen(kw_only=True, repr=False)
+class TestReportMetrics(Model):
     """Test counts and durations (in seconds) from a job's test report."""
 
     __test__ = False
@@ -304,8 +317,8 @@ class TestReportMetrics:
     median_test_execution_duration_seconds: float | None = None
 
 
-@frozen(kw_only=True)
-class TestReport:
+@frozen(kw_only=True, repr=False)
+class TestReport(Model):
     """A job's parsed test report; ``test_details_url`` is a secret, hidden in ``repr()``."""
 
     __test__ = False
@@ -315,8 +328,8 @@ class TestReport:
     test_details_url: str | None = field(default=None, repr=redact_secret)
 
 
-@frozen(kw_only=True)
-class JobInsights:
+@frozen(kw_only=True, repr=False)
+class JobInsights(Model):
     """What Device Farm learned from a job's test output (added to botocore in 1.44)."""
 
     status: ReportStatus | None = None
@@ -333,8 +346,8 @@ def _outcome(status: ExecutionStatus | None, result: ExecutionResult | None) -> 
     return Outcome.FAILED
 
 
-@frozen(kw_only=True)
-class Job:
+@frozen(kw_only=True, repr=False)
+class Job(Model):
     """A Device Farm job: one device's share of a run."""
 
     arn: str | None = None
@@ -373,8 +386,8 @@ class Job:
         return min(1.0, c.finished / c.total)
 
 
-@frozen(kw_only=True)
-class RemoteAccessSession:
+@frozen(kw_only=True, repr=False)
+class RemoteAccessSession(Model):
     """A Device Farm remote access session.
 
     ``remote_debug_enabled``, ``remote_record_enabled``, ``remote_record_app_arn``,
@@ -419,15 +432,15 @@ class RemoteAccessSession:
         return _outcome(self.status, self.result)
 
 
-@frozen(kw_only=True)
-class GetJobResponse:
+@frozen(kw_only=True, repr=False)
+class GetJobResponse(Model):
     """The whole ``get_job`` response."""
 
     job: Job | None = None
 
 
-@frozen(kw_only=True)
-class GetRemoteAccessSessionResponse:
+@frozen(kw_only=True, repr=False)
+class GetRemoteAccessSessionResponse(Model):
     """The whole ``get_remote_access_session`` response."""
 
     remote_access_session: RemoteAccessSession | None = None

@@ -19,10 +19,7 @@ do not apply).
 
 from __future__ import annotations
 
-import re
 from typing import Any
-
-_SEGMENT = re.compile(r"\.([a-z][a-z0-9_]*)")
 
 __all__ = [
     "AccessDeniedError",
@@ -69,31 +66,25 @@ class InvalidArgumentError(JobkitError, ValueError):
 
 
 class ConversionError(JobkitError, ValueError):
-    """A dict does not have the shape of the model it was structured into."""
+    """A dict does not have the shape of the model it was structured into.
 
-    @classmethod
-    def from_exception(cls, exc: BaseException, target: type[Any]) -> ConversionError:
-        """Summarise a cattrs failure (with the paths of every bad member) in one message."""
-        import cattrs  # noqa: PLC0415 -- keeps errors.py importable without the converter
+    ``path`` names the offending member the way the dict spells it (``$.device.heapSize``,
+    ``$.steps[2].screenshots["Pixel 8"]``), or is ``None`` when no single member is to blame.
+    """
 
-        from jobkit._names import camel_case  # noqa: PLC0415
+    path: str | None
 
-        if isinstance(exc, cattrs.BaseValidationError):
-            # cattrs names attributes; users know the boto3 keys they passed in.
-            lines: list[str] = []
-            for line in cattrs.transform_error(exc):  # pyright: ignore[reportUnknownVariableType]
-                what, at, path = line.rpartition(" @ ")
-                path = _SEGMENT.sub(lambda m: "." + camel_case(m.group(1)), path)
-                lines.append(f"{what}{at}{path}")
-            details = "; ".join(lines)
-        else:
-            details = f"{type(exc).__name__}: {exc}"
-        return cls(
-            f"Could not read the response as {target.__module__}.{target.__qualname__} "
-            f"({details}); check that the dict is the matching boto3 response, not another "
-            "operation's.",
-            code="ConversionError",
-        )
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        code: str | None = "ConversionError",
+        operation: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, operation=operation, request_id=request_id)
+        self.path = path
 
 
 class AwsError(JobkitError):

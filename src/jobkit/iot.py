@@ -13,6 +13,7 @@ from datetime import datetime
 from attrs import field, frozen
 
 from jobkit._enums import AwsEnum
+from jobkit._model import Model
 from jobkit._outcome import Outcome
 from jobkit._redact import redact_url
 
@@ -106,24 +107,24 @@ class JobEndBehavior(AwsEnum):
     FORCE_CANCEL = "FORCE_CANCEL"
 
 
-@frozen(kw_only=True)
-class PresignedUrlConfig:
+@frozen(kw_only=True, repr=False)
+class PresignedUrlConfig(Model):
     """How IoT presigns the job document's S3 URLs."""
 
     role_arn: str | None = None
     expires_in_sec: int | None = None
 
 
-@frozen(kw_only=True)
-class RateIncreaseCriteria:
+@frozen(kw_only=True, repr=False)
+class RateIncreaseCriteria(Model):
     """Thresholds that raise an exponential rollout's rate."""
 
     number_of_notified_things: int | None = None
     number_of_succeeded_things: int | None = None
 
 
-@frozen(kw_only=True)
-class ExponentialRolloutRate:
+@frozen(kw_only=True, repr=False)
+class ExponentialRolloutRate(Model):
     """An exponentially increasing rollout rate."""
 
     base_rate_per_minute: int | None = None
@@ -131,16 +132,16 @@ class ExponentialRolloutRate:
     rate_increase_criteria: RateIncreaseCriteria | None = None
 
 
-@frozen(kw_only=True)
-class JobExecutionsRolloutConfig:
+@frozen(kw_only=True, repr=False)
+class JobExecutionsRolloutConfig(Model):
     """How fast executions are rolled out."""
 
     maximum_per_minute: int | None = None
     exponential_rate: ExponentialRolloutRate | None = None
 
 
-@frozen(kw_only=True)
-class AbortCriteria:
+@frozen(kw_only=True, repr=False)
+class AbortCriteria(Model):
     """One condition under which a job aborts."""
 
     failure_type: JobExecutionFailureType | None = None
@@ -149,15 +150,15 @@ class AbortCriteria:
     min_number_of_executed_things: int | None = None
 
 
-@frozen(kw_only=True)
-class AbortConfig:
+@frozen(kw_only=True, repr=False)
+class AbortConfig(Model):
     """When a job aborts itself."""
 
     criteria_list: tuple[AbortCriteria, ...] | None = None
 
 
-@frozen(kw_only=True)
-class JobProcessDetails:
+@frozen(kw_only=True, repr=False)
+class JobProcessDetails(Model):
     """How many things are in each execution state."""
 
     processing_targets: tuple[str, ...] | None = None
@@ -199,38 +200,38 @@ class JobProcessDetails:
         )
 
 
-@frozen(kw_only=True)
-class TimeoutConfig:
+@frozen(kw_only=True, repr=False)
+class TimeoutConfig(Model):
     """How long each execution may stay IN_PROGRESS."""
 
     in_progress_timeout_in_minutes: int | None = None
 
 
-@frozen(kw_only=True)
-class RetryCriteria:
+@frozen(kw_only=True, repr=False)
+class RetryCriteria(Model):
     """How often one kind of failed execution is retried."""
 
     failure_type: RetryableFailureType | None = None
     number_of_retries: int | None = None
 
 
-@frozen(kw_only=True)
-class JobExecutionsRetryConfig:
+@frozen(kw_only=True, repr=False)
+class JobExecutionsRetryConfig(Model):
     """How failed executions are retried."""
 
     criteria_list: tuple[RetryCriteria, ...] | None = None
 
 
-@frozen(kw_only=True)
-class MaintenanceWindow:
+@frozen(kw_only=True, repr=False)
+class MaintenanceWindow(Model):
     """A recurring window (cron expression and duration) in which a job rolls out."""
 
     start_time: str | None = None
     duration_in_minutes: int | None = None
 
 
-@frozen(kw_only=True)
-class SchedulingConfig:
+@frozen(kw_only=True, repr=False)
+class SchedulingConfig(Model):
     """When a scheduled job starts and stops rolling out; times are ``YYYY-MM-DDTHH:MM`` strings."""
 
     start_time: str | None = None
@@ -239,8 +240,8 @@ class SchedulingConfig:
     maintenance_windows: tuple[MaintenanceWindow, ...] | None = None
 
 
-@frozen(kw_only=True)
-class ScheduledJobRollout:
+@frozen(kw_only=True, repr=False)
+class ScheduledJobRollout(Model):
     """One upcoming maintenance window occurrence."""
 
     start_time: str | None = None
@@ -251,8 +252,8 @@ _JOB_TERMINAL = frozenset(
 )
 
 
-@frozen(kw_only=True)
-class Job:
+@frozen(kw_only=True, repr=False)
+class Job(Model):
     """An IoT job: a document sent to a set of things."""
 
     job_arn: str | None = None
@@ -305,8 +306,8 @@ class Job:
         return d.finished_things / d.total_things
 
 
-@frozen(kw_only=True)
-class JobExecutionStatusDetails:
+@frozen(kw_only=True, repr=False)
+class JobExecutionStatusDetails(Model):
     """Free-form name/value pairs a device reported with its status."""
 
     details_map: Mapping[str, str] | None = None
@@ -322,8 +323,8 @@ _EXECUTION_OUTCOME = {
 }
 
 
-@frozen(kw_only=True)
-class JobExecution:
+@frozen(kw_only=True, repr=False)
+class JobExecution(Model):
     """One job's execution on one thing."""
 
     job_id: str | None = None
@@ -350,16 +351,16 @@ class JobExecution:
         return None if status is None else _EXECUTION_OUTCOME.get(status)
 
 
-@frozen(kw_only=True)
-class DescribeJobResponse:
+@frozen(kw_only=True, repr=False)
+class DescribeJobResponse(Model):
     """The whole ``describe_job`` response, which carries the document's S3 link beside the job."""
 
     document_source: str | None = field(default=None, repr=redact_url)
     job: Job | None = None
 
 
-@frozen(kw_only=True)
-class DescribeJobExecutionResponse:
+@frozen(kw_only=True, repr=False)
+class DescribeJobExecutionResponse(Model):
     """The whole ``describe_job_execution`` response."""
 
     execution: JobExecution | None = None
