@@ -47,7 +47,7 @@ def iot_part(*, fast: bool) -> int:
         fleet.create_job("ota-firmware-2026-11", THINGS)
         if fast:
             fleet.script("ota-firmware-2026-11", DEVICE_STEPS)
-            pace = ["--min-delay", "0", "--max-delay", "0"]
+            pace = ["--min-delay", "0.01", "--max-delay", "0.01"]
         else:
 
             def devices() -> None:

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                 ],
             )
             facade = IoT(fleet.client())
-            policy = WaitPolicy(timeout=60, min_delay=0, max_delay=0)
+            policy = WaitPolicy(timeout=60, min_delay=0.01, max_delay=0.01)
         else:
             facade = IoT(region_name=args.region)
             policy = IoT.JOB_POLICY

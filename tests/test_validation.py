@@ -285,7 +285,6 @@ WIRED: list[tuple[str, Callable[[Sent], object], str]] = [
 ]
 
 
-@pytest.mark.xfail(reason="wired by the wait-engine rewrite", strict=False)
 @pytest.mark.parametrize(("name", "call", "fragment"), WIRED, ids=[c[0] for c in WIRED])
 def test_facade_arguments_are_refused(
     name: str, call: Callable[[Sent], object], fragment: str
