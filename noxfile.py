@@ -49,6 +49,10 @@ def floors() -> list[str]:
             raise ValueError(msg)
         extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
         pins.append(f"{requirement.name}{extras}=={lower[0]}")
+        if requirement.name == "boto3":
+            # boto3 and botocore release in lockstep under one version number; without this
+            # the resolver would take the newest botocore boto3's floor allows (a year newer).
+            pins.append(f"botocore=={lower[0]}")
     return pins
 
 
@@ -64,8 +68,7 @@ def lowest(session: nox.Session) -> None:
     """Run the test suite on the oldest Python and the runtime dependency floors pyproject.toml declares."""
     pins = floors()
     session.install("--upgrade", "pip")
-    # The floors are exact; the test tools resolve to whatever works with them (moto needs
-    # a newer botocore than boto3's floor would pick, so botocore is pinned through boto3 alone).
+    # The floors are exact; the test tools resolve to whatever works with them.
     session.install(".", *pins, *_groups("test"))
     session.run("python", "-m", "pip", "check")
     installed = session.run("python", "-m", "pip", "freeze", silent=True)
