@@ -27,6 +27,7 @@ def test_design_names_are_public() -> None:
         "Outcome",
         "structure",
         "unstructure",
+        "extras",
     ):
         assert name in jobkit.__all__
     for name in (

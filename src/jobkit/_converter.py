@@ -71,6 +71,7 @@ def _shown(value: object) -> str:
         text = _SHORT.repr(value)
     except Exception:  # noqa: BLE001 -- an error message must not fail in turn
         text = "..."
+    text = text if len(text) <= 60 else text[:57] + "..."  # noqa: PLR2004
     return f"{type(value).__name__} {text}"
 
 

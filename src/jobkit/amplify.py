@@ -93,7 +93,7 @@ class Step(Model):
     artifacts_url: str | None = field(default=None, repr=redact_url)
     test_artifacts_url: str | None = field(default=None, repr=redact_url)
     test_config_url: str | None = field(default=None, repr=redact_url)
-    screenshots: Mapping[str, str] | None = field(default=None, repr=redact_url_map)
+    screenshots: Mapping[str, str] | None = field(default=None, repr=redact_url_map, hash=False)
     status_reason: str | None = None
     context: str | None = None
 

@@ -276,7 +276,7 @@ class Job(Model):
     namespace_id: str | None = None
     job_template_arn: str | None = None
     job_executions_retry_config: JobExecutionsRetryConfig | None = None
-    document_parameters: Mapping[str, str] | None = None
+    document_parameters: Mapping[str, str] | None = field(default=None, hash=False)
     is_concurrent: bool | None = None
     scheduling_config: SchedulingConfig | None = None
     scheduled_job_rollouts: tuple[ScheduledJobRollout, ...] | None = None
@@ -310,7 +310,7 @@ class Job(Model):
 class JobExecutionStatusDetails(Model):
     """Free-form name/value pairs a device reported with its status."""
 
-    details_map: Mapping[str, str] | None = None
+    details_map: Mapping[str, str] | None = field(default=None, hash=False)
 
 
 _EXECUTION_OUTCOME = {
