@@ -18,9 +18,12 @@ if TYPE_CHECKING:
     from jobkit._converter import converter, json_converter, structure, unstructure
     from jobkit._devicefarm import DeviceFarm
     from jobkit._iot import IoT
+    from jobkit._many import as_completed, wait_all
     from jobkit._model import extras
     from jobkit._progress import describe
+    from jobkit._rate import RateLimit
     from jobkit._retry import RetryPolicy
+    from jobkit._targets import Target, WaitResult
     from jobkit._waiting import WaitPolicy
 
 __all__ = [
@@ -29,11 +32,15 @@ __all__ = [
     "DeviceFarm",
     "IoT",
     "Outcome",
+    "RateLimit",
     "Resource",
     "RetryPolicy",
+    "Target",
     "WaitPolicy",
+    "WaitResult",
     "__version__",
     "amplify",
+    "as_completed",
     "converter",
     "describe",
     "devicefarm",
@@ -44,6 +51,7 @@ __all__ = [
     "structure",
     "testing",
     "unstructure",
+    "wait_all",
 ]
 
 __version__ = "0.1.0"
@@ -52,7 +60,12 @@ _LAZY = {
     "Amplify": "jobkit._amplify",
     "DeviceFarm": "jobkit._devicefarm",
     "IoT": "jobkit._iot",
+    "RateLimit": "jobkit._rate",
     "RetryPolicy": "jobkit._retry",
+    "Target": "jobkit._targets",
+    "WaitResult": "jobkit._targets",
+    "as_completed": "jobkit._many",
+    "wait_all": "jobkit._many",
     "WaitPolicy": "jobkit._waiting",
     "converter": "jobkit._converter",
     "json_converter": "jobkit._converter",

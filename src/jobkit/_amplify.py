@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from mypy_boto3_amplify import AmplifyClient  # noqa: F401 -- named in the base class string
 
     from jobkit import amplify
+    from jobkit._targets import Target
     from jobkit._waiting import WaitPolicy
 
 __all__ = ["Amplify"]
@@ -34,6 +35,10 @@ class Amplify(Facade["AmplifyClient"]):
     def get_job(self, app_id: str, branch_name: str, job_id: str) -> amplify.Job:
         """Return job ``job_id`` of branch ``branch_name`` of app ``app_id``."""
         return self._get(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
+
+    def job(self, app_id: str, branch_name: str, job_id: str) -> Target[amplify.Job]:
+        """A handle on a job, for :func:`jobkit.as_completed` (checks the ids, calls nothing)."""
+        return self._target(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
 
     def wait_for_job(
         self,

@@ -21,8 +21,17 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from jobkit._deadline import Deadline
+    from jobkit._rate import RateLimit
 
-__all__ = ["GRACE", "CallAbandonedError", "bounded_call", "current_deadline", "guard_client"]
+__all__ = [
+    "GRACE",
+    "CallAbandonedError",
+    "Pacing",
+    "bounded_call",
+    "current_deadline",
+    "current_rate",
+    "guard_client",
+]
 
 T = TypeVar("T")
 
@@ -34,7 +43,40 @@ current_deadline: contextvars.ContextVar[Deadline | None] = contextvars.ContextV
 )
 """The deadline of the call running in this context (set by :func:`bounded_call`)."""
 
+current_rate: contextvars.ContextVar[Pacing | None] = contextvars.ContextVar(
+    "jobkit_rate", default=None
+)
+"""The rate budget every HTTP request in this context spends (set by the many-at-once drivers)."""
+
 _GUARD_ID = "jobkit-deadline-guard"
+_RATE_ID = "jobkit-rate-budget"
+
+
+class Pacing:
+    """A :class:`RateLimit` with the clock it is measured on and the sleep that waits for it."""
+
+    __slots__ = ("clock", "rate", "sleep")
+
+    def __init__(
+        self, rate: RateLimit, clock: Callable[[], float], sleep: Callable[[float], None]
+    ) -> None:
+        self.rate = rate
+        self.clock = clock
+        self.sleep = sleep
+
+    def wait_turn(self) -> None:
+        """Block until this call's token is due (on the injected clock)."""
+        start = self.rate.reserve(self.clock())
+        delay = start - self.clock()
+        if delay > 0:
+            self.sleep(delay)
+
+
+def _spend_rate_budget(**_: Any) -> None:
+    """Make every HTTP request (retries too) wait for its token (a ``before-send`` handler)."""
+    pacing = current_rate.get()
+    if pacing is not None:
+        pacing.wait_turn()
 
 
 class CallAbandonedError(ServiceError):
@@ -54,6 +96,7 @@ def guard_client(client: Any) -> None:
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
         events.register_first("needs-retry", _veto_retry_past_deadline, unique_id=_GUARD_ID)
+        events.register_first("before-send", _spend_rate_budget, unique_id=_RATE_ID)
 
 
 def bounded_call(fn: Callable[[], T], deadline: Deadline, *, what: str, operation: str) -> T:

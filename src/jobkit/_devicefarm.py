@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from mypy_boto3_devicefarm import DeviceFarmClient  # noqa: F401 -- named in the base class string
 
     from jobkit import devicefarm
+    from jobkit._targets import Target
     from jobkit._waiting import WaitPolicy
 
 __all__ = ["DeviceFarm"]
@@ -42,6 +43,14 @@ class DeviceFarm(Facade["DeviceFarmClient"]):
     def get_remote_access_session(self, arn: str) -> devicefarm.RemoteAccessSession:
         """Return the remote access session with this ARN (``...:session:...``)."""
         return self._get(DEVICEFARM_SESSION.bind(arn))
+
+    def job(self, arn: str) -> Target[devicefarm.Job]:
+        """A handle on a job, for :func:`jobkit.as_completed` (checks the ARN, calls nothing)."""
+        return self._target(DEVICEFARM_JOB.bind(arn))
+
+    def remote_access_session(self, arn: str) -> Target[devicefarm.RemoteAccessSession]:
+        """A handle on a remote access session, for :func:`jobkit.as_completed`."""
+        return self._target(DEVICEFARM_SESSION.bind(arn))
 
     def wait_for_job(
         self,

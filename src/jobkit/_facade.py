@@ -17,6 +17,7 @@ from jobkit._converter import structure
 from jobkit._outcome import Resource
 from jobkit._retry import RetryPolicy, http_attempt_bound
 from jobkit._sync import wait_until_terminal
+from jobkit._targets import Target
 from jobkit._validation import endpoint_url as check_endpoint_url
 from jobkit._validation import on_update_callable
 from jobkit._validation import region_name as check_region_name
@@ -135,13 +136,15 @@ class Facade(Generic[C]):
         deadline: Deadline | None,
         *,
         require: str | None = None,
+        abandon: bool = True,
         **params: Any,
     ) -> dict[str, Any]:
         """Call one boto3 method through the retry policy, raising jobkit errors only.
 
         ``require`` names a member the response must carry; a response without it is
         treated as a malformed (retryable) answer. With a ``deadline``, the call (its
-        retries included) is abandoned when it passes.
+        retries included) is abandoned when it passes -- unless ``abandon`` is false,
+        for a caller that runs it on a thread it abandons itself.
         """
         call: Callable[..., dict[str, Any]] = getattr(self.client, method)
 
@@ -158,8 +161,8 @@ class Facade(Generic[C]):
                 raise _malformed(operation, what, f"no {require!r} member")
             return response
 
-        if deadline is None:
-            return self.retry.call(attempt)
+        if deadline is None or not abandon:
+            return self.retry.call(attempt, deadline=deadline)
         return bounded_call(
             lambda: self.retry.call(attempt, deadline=deadline),
             deadline,
@@ -174,6 +177,10 @@ class Facade(Generic[C]):
             op.method, op.api, bound.what, deadline, require=op.key, **bound.params
         )
         return structure(response[op.key], op.model)
+
+    def _target(self, bound: Bound[R]) -> Target[R]:
+        """A handle for many-at-once waits: checked ids, no call."""
+        return Target(self, bound)
 
     def _wait(
         self,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from mypy_boto3_iot import IoTClient  # noqa: F401 -- named in the base class string
 
+    from jobkit._targets import Target
     from jobkit._waiting import WaitPolicy
 
 __all__ = ["IoT"]
@@ -64,6 +65,16 @@ class IoT(Facade["IoTClient"]):
     ) -> iot.JobExecution:
         """Return the execution of ``job_id`` on ``thing_name`` (the latest one by default)."""
         return self._get(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
+
+    def job(self, job_id: str) -> Target[iot.Job]:
+        """A handle on a job, for :func:`jobkit.as_completed` (checks the id, calls nothing)."""
+        return self._target(IOT_JOB.bind(job_id))
+
+    def job_execution(
+        self, job_id: str, thing_name: str, execution_number: int | None = None
+    ) -> Target[iot.JobExecution]:
+        """A handle on one thing's execution (the latest by default), for :func:`jobkit.as_completed`."""
+        return self._target(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
 
     def wait_for_job(
         self,

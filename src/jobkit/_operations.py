@@ -9,12 +9,13 @@ cancel it. Adding an operation is one row plus its model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from attrs import frozen
 
 from jobkit import amplify, devicefarm, iot
+from jobkit._converter import structure
 from jobkit._outcome import Resource
 from jobkit._validation import (
     amplify_ids,
@@ -32,6 +33,7 @@ __all__ = [
     "IOT_EXECUTION",
     "IOT_JOB",
     "OPERATIONS",
+    "Batch",
     "Bound",
     "Operation",
     "by_command",
@@ -48,6 +50,34 @@ class Bound(Generic[R]):
     ids: tuple[Any, ...]
     params: dict[str, Any]
     what: str
+
+
+@frozen(kw_only=True)
+class Batch(Generic[R]):
+    """How one list call observes many targets of an operation at once (a row's ``batch``).
+
+    Args:
+        method: the boto3 list method (``"list_job_executions_for_job"``).
+        api: its API name, for errors and logs.
+        key: the response member holding the items.
+        parent: the list call's parameters, from a target's ids; targets with equal
+            parameters share one list call.
+        member: what a target is known by among the items, from its ids.
+        read: one raw item and the list's parameters -> (the member keys it answers, the model).
+        rank: when several items answer one key, the highest rank wins (the latest execution).
+        full: the items are whole models, so no final get is needed when one ends.
+        page_size: the parameter and value that ask for the largest pages, if any.
+    """
+
+    method: str
+    api: str
+    key: str
+    parent: Callable[[tuple[Any, ...]], dict[str, Any]]
+    member: Callable[[tuple[Any, ...]], Hashable]
+    read: Callable[[dict[str, Any], dict[str, Any]], tuple[tuple[Hashable, ...], R]]
+    rank: Callable[[R], int] | None = None
+    full: bool = False
+    page_size: tuple[str, int] | None = None
 
 
 @frozen(kw_only=True)
@@ -71,6 +101,7 @@ class Operation(Generic[R]):
         get: the facade method that reads it; ``wait``: the one that waits for it.
         cancel: the boto3 method that stops it (same ids, never ``force``), if any.
         refuse: may return why a resource can never end on its own (the wait refuses it).
+        batch: how many-at-once waits observe these resources through one list call.
     """
 
     service: str
@@ -90,6 +121,7 @@ class Operation(Generic[R]):
     wait: str
     cancel: str | None = None
     refuse: Callable[[R], str | None] | None = None
+    batch: Batch[R] | None = None
 
     def bind(self, *ids: object) -> Bound[R]:
         """Check ``ids`` before any call and return the bound operation."""
@@ -127,6 +159,34 @@ def _refuse_continuous(job: iot.Job) -> str | None:
     return None
 
 
+def _run_of_job(ids: tuple[Any, ...]) -> dict[str, Any]:
+    # arn:aws:devicefarm:REGION:ACCOUNT:job:PROJECT/RUN/JOB -> the run's ARN
+    prefix, _, path = str(ids[0]).rpartition(":job:")
+    return {"arn": f"{prefix}:run:{path.rsplit('/', 1)[0]}"}
+
+
+def _read_devicefarm_job(
+    item: dict[str, Any], _: dict[str, Any]
+) -> tuple[tuple[Hashable, ...], devicefarm.Job]:
+    return (item.get("arn"),), structure(item, devicefarm.Job)
+
+
+def _read_amplify_job(
+    item: dict[str, Any], _: dict[str, Any]
+) -> tuple[tuple[Hashable, ...], amplify.Job]:
+    return (item.get("jobId"),), structure({"summary": item}, amplify.Job)
+
+
+def _read_iot_execution(
+    item: dict[str, Any], parent: dict[str, Any]
+) -> tuple[tuple[Hashable, ...], iot.JobExecution]:
+    summary: dict[str, Any] = item.get("jobExecutionSummary") or {}
+    thing = str(item.get("thingArn") or "").rpartition("/")[2]
+    raw = {"jobId": parent["jobId"], "thingArn": item.get("thingArn"), **summary}
+    model = structure(raw, iot.JobExecution)
+    return ((thing, None), (thing, model.execution_number)), model
+
+
 DEVICEFARM_JOB: Operation[devicefarm.Job] = Operation(
     service="devicefarm",
     method="get_job",
@@ -146,6 +206,15 @@ DEVICEFARM_JOB: Operation[devicefarm.Job] = Operation(
     get="get_job",
     wait="wait_for_job",
     cancel="stop_job",
+    batch=Batch(
+        method="list_jobs",
+        api="ListJobs",
+        key="jobs",
+        parent=_run_of_job,
+        member=lambda ids: ids[0],
+        read=_read_devicefarm_job,
+        full=True,
+    ),
 )
 
 DEVICEFARM_SESSION: Operation[devicefarm.RemoteAccessSession] = Operation(
@@ -186,6 +255,15 @@ AMPLIFY_JOB: Operation[amplify.Job] = Operation(
     get="get_job",
     wait="wait_for_job",
     cancel="stop_job",
+    batch=Batch(
+        method="list_jobs",
+        api="ListJobs",
+        key="jobSummaries",
+        parent=lambda ids: {"appId": ids[0], "branchName": ids[1]},
+        member=lambda ids: ids[2],
+        read=_read_amplify_job,
+        page_size=("maxResults", 50),
+    ),
 )
 
 IOT_JOB: Operation[iot.Job] = Operation(
@@ -227,6 +305,16 @@ IOT_EXECUTION: Operation[iot.JobExecution] = Operation(
     get="describe_job_execution",
     wait="wait_for_job_execution",
     cancel="cancel_job_execution",
+    batch=Batch(
+        method="list_job_executions_for_job",
+        api="ListJobExecutionsForJob",
+        key="executionSummaries",
+        parent=lambda ids: {"jobId": ids[0]},
+        member=lambda ids: (ids[1], ids[2]),
+        read=_read_iot_execution,
+        rank=lambda execution: execution.execution_number or 0,
+        page_size=("maxResults", 250),
+    ),
 )
 
 OPERATIONS: tuple[Operation[Any], ...] = (

@@ -1,0 +1,286 @@
+"""Many waits at once, without I/O: which calls are due, and what their answers mean.
+
+A :class:`Group` holds one :class:`~jobkit._core.WaitCore` per target and sorts the
+targets into *units*: targets that one list call observes together (IoT executions of
+one job, Device Farm jobs of one run, Amplify jobs of one branch), or a single target
+polled on its own. A unit is due when one of its targets' cores says so; a driver runs
+the unit's *flow* -- a generator that yields :class:`Request` s and receives responses,
+like httpx's ``auth_flow`` -- and hands the outcome back to :meth:`Group.settle`. The
+rules of each wait stay in its core; the group adds only the batching.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from typing import TYPE_CHECKING, Any
+
+from attrs import frozen
+
+from jobkit._converter import structure
+from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore
+from jobkit._targets import Target, WaitResult
+from jobkit.errors import JobkitError, NotFoundError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Generator, Hashable, Sequence
+
+    from jobkit._operations import Batch, Operation
+    from jobkit._waiting import WaitPolicy
+
+__all__ = ["Entry", "Group", "Outcomes", "Request", "Unit"]
+
+
+@frozen
+class Request:
+    """One AWS call a unit's flow needs: the facade's client method and its parameters."""
+
+    facade: Any
+    method: str
+    api: str
+    what: str
+    params: dict[str, Any]
+    require: str | None = None
+
+
+Outcomes = dict["Entry", Any]
+"""Per entry: the model observed, or the :class:`JobkitError` its poll failed with."""
+
+
+class Entry:
+    """One target's place in the group."""
+
+    __slots__ = ("core", "due", "index", "result", "target", "unit")
+
+    def __init__(self, index: int, target: Target[Any], core: WaitCore[Any], due: float) -> None:
+        self.index = index
+        self.target = target
+        self.core = core
+        self.due = due
+        self.result: WaitResult[Any] | None = None
+        self.unit: Unit | None = None
+
+
+class Unit:
+    """Targets observed by one call (or one target polled alone)."""
+
+    __slots__ = ("batch", "busy", "entries", "facade", "operation", "parent")
+
+    def __init__(
+        self,
+        facade: Any,
+        operation: Operation[Any],
+        batch: Batch[Any] | None,
+        parent: dict[str, Any] | None,
+    ) -> None:
+        self.facade = facade
+        self.operation = operation
+        self.batch = batch
+        self.parent = parent
+        self.entries: list[Entry] = []
+        self.busy = False
+
+    def live(self) -> list[Entry]:
+        """The entries still waiting."""
+        return [e for e in self.entries if e.result is None]
+
+    def due(self) -> float | None:
+        """When the unit is next due: its earliest live entry's due time."""
+        return min((e.due for e in self.entries if e.result is None), default=None)
+
+    def flow(self) -> Generator[Request, dict[str, Any], Outcomes]:
+        """The calls that observe this unit's live entries, as a generator of requests."""
+        live = self.live()
+        if self.batch is None or self.parent is None:
+            return _single_flow(self.facade, live[0])
+        return _batch_flow(self.facade, self.operation, self.batch, self.parent, live)
+
+
+def _get_request(facade: Any, entry: Entry) -> Request:
+    bound = entry.target.bound
+    op = bound.operation
+    return Request(facade, op.method, op.api, bound.what, dict(bound.params), op.key)
+
+
+def _single_flow(facade: Any, entry: Entry) -> Generator[Request, dict[str, Any], Outcomes]:
+    op = entry.target.bound.operation
+    response = yield _get_request(facade, entry)
+    return {entry: structure(response[op.key], op.model)}
+
+
+def _batch_flow(  # noqa: C901, PLR0912 -- pages, matching and final gets: one flow, read top to bottom
+    facade: Any,
+    operation: Operation[Any],
+    batch: Batch[Any],
+    parent: dict[str, Any],
+    live: Sequence[Entry],
+) -> Generator[Request, dict[str, Any], Outcomes]:
+    wanted: dict[Hashable, list[Entry]] = {}
+    for entry in live:
+        wanted.setdefault(batch.member(entry.target.ids), []).append(entry)
+    found: dict[Hashable, Any] = {}
+    params = dict(parent)
+    if batch.page_size is not None:
+        params[batch.page_size[0]] = batch.page_size[1]
+    what = f"the {operation.label}s of {' '.join(str(v) for v in parent.values())}"
+    while True:
+        response = yield Request(facade, batch.method, batch.api, what, dict(params))
+        for item in response.get(batch.key) or ():
+            keys, model = batch.read(item, parent)
+            for key in keys:
+                if key not in wanted:
+                    continue
+                seen = found.get(key)
+                if seen is None or (
+                    batch.rank is not None and batch.rank(model) > batch.rank(seen)
+                ):
+                    found[key] = model
+        token = response.get("nextToken")
+        if not token or len(found) == len(wanted):
+            break
+        params["nextToken"] = token
+    outcomes: Outcomes = {}
+    for key, entries in wanted.items():
+        model = found.get(key)
+        for entry in entries:
+            if model is None:
+                outcomes[entry] = NotFoundError(
+                    f"{entry.target.what} is not listed by {batch.api}; check the identifier and the region.",
+                    code="NotListed",
+                    operation=batch.api,
+                )
+            elif model.is_terminal and not batch.full:
+                # The list shows only a summary; the final model is the whole one.
+                try:
+                    full = yield _get_request(facade, entry)
+                    outcomes[entry] = structure(full[operation.key], operation.model)
+                except JobkitError as exc:
+                    outcomes[entry] = exc
+            else:
+                outcomes[entry] = model
+    return outcomes
+
+
+class Group:
+    """The state of many waits at once, and the batching between them; no I/O.
+
+    Args:
+        targets: the handles to wait for, in input order.
+        policy: applied to each target; ``None`` uses each operation's default policy.
+        start: the clock reading when the group starts.
+    """
+
+    def __init__(
+        self, targets: Sequence[Target[Any]], policy: WaitPolicy | None, start: float
+    ) -> None:
+        self.entries: list[Entry] = []
+        self.units: list[Unit] = []
+        self.finished: list[WaitResult[Any]] = []
+        self._open = len(targets)
+        by_parent: dict[tuple[int, str, tuple[tuple[str, Any], ...]], Unit] = {}
+        for index, target in enumerate(targets):
+            op = target.bound.operation
+            core: WaitCore[Any] = WaitCore(
+                policy or op.policy,
+                start,
+                what=target.what,
+                operation=op.api,
+                refuse=op.refuse,
+            )
+            entry = Entry(index, target, core, start)
+            self.entries.append(entry)
+            unit = self._unit_for(target, by_parent)
+            unit.entries.append(entry)
+            entry.unit = unit
+        self._sequence = itertools.count()
+
+    def _unit_for(
+        self,
+        target: Target[Any],
+        by_parent: dict[tuple[int, str, tuple[tuple[str, Any], ...]], Unit],
+    ) -> Unit:
+        op = target.bound.operation
+        batch = op.batch
+        if batch is None:
+            unit = Unit(target.facade, op, None, None)
+            self.units.append(unit)
+            return unit
+        parent = batch.parent(target.ids)
+        key = (id(target.facade), batch.method, tuple(sorted(parent.items())))
+        found = by_parent.get(key)
+        if found is None:
+            found = by_parent[key] = Unit(target.facade, op, batch, parent)
+            self.units.append(found)
+        return found
+
+    @property
+    def done(self) -> bool:
+        """Whether every target has a result."""
+        return self._open == 0
+
+    def due(self, now: float, limit: int) -> list[tuple[Unit, float]]:
+        """Take up to ``limit`` idle units due at ``now``; each with its call's deadline."""
+        ready: list[tuple[float, int, Unit]] = []
+        for unit in self.units:
+            if unit.busy:
+                continue
+            at = unit.due()
+            if at is not None and at <= now:
+                heapq.heappush(ready, (at, next(self._sequence), unit))
+        taken: list[tuple[Unit, float]] = []
+        while ready and len(taken) < limit:
+            _, _, unit = heapq.heappop(ready)
+            unit.busy = True
+            deadlines = [e.core.wake(now).deadline for e in unit.live()]
+            taken.append((unit, min(deadlines)))
+        return taken
+
+    def next_due(self) -> float | None:
+        """When the earliest idle unit is next due, or ``None`` if none is waiting."""
+        return min(
+            (at for u in self.units if not u.busy and (at := u.due()) is not None), default=None
+        )
+
+    def settle(
+        self,
+        unit: Unit,
+        now: float,
+        outcome: Outcomes | JobkitError,
+        on_update: Callable[[Any], object] | None = None,
+    ) -> None:
+        """Hand a unit's outcome (per entry, or one error for all) to the cores."""
+        unit.busy = False
+        for entry in unit.live():
+            seen = outcome if isinstance(outcome, JobkitError) else outcome.get(entry)
+            if seen is None:  # pragma: no cover -- a flow answers every live entry
+                continue
+            step: Step[Any] = (
+                entry.core.failed(now, seen)
+                if isinstance(seen, JobkitError)
+                else entry.core.observe(now, seen)
+            )
+            if step.update is not None and on_update is not None:
+                on_update(step.update)
+            self._apply(entry, now, step)
+
+    def _apply(self, entry: Entry, now: float, step: Step[Any]) -> None:
+        if isinstance(step, Sleep):
+            entry.due = now + step.seconds
+            return
+        if isinstance(step, Poll):  # pragma: no cover -- observe/failed never answer Poll
+            entry.due = now
+            return
+        core = entry.core
+        if isinstance(step, Done):
+            result = WaitResult(entry.target, step.resource, step.resource.outcome, None)
+        else:
+            assert isinstance(step, Fail)  # noqa: S101 -- the four steps are exhaustive
+            result = WaitResult(entry.target, core.last, None, step.error)
+        entry.result = result
+        self._open -= 1
+        self.finished.append(result)
+
+    def pop_finished(self) -> list[WaitResult[Any]]:
+        """The results that arrived since the last call, in the order they arrived."""
+        out, self.finished = self.finished, []
+        return out

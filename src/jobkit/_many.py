@@ -1,0 +1,236 @@
+"""The many-at-once driver (sync): runs a :class:`~jobkit._group.Group` with a few worker threads.
+
+The group decides what is due; this module only does I/O: it runs each due unit's flow
+on a daemon thread (at most ``max_workers`` at a time, never one per target), under
+the group's :class:`RateLimit` (every HTTP request waits for its token, through a
+botocore hook), and abandons a unit still running past its deadline.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import queue
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jobkit._calls import GRACE, CallAbandonedError, Pacing, current_deadline, current_rate
+from jobkit._deadline import Deadline
+from jobkit._group import Group, Outcomes, Request, Unit
+from jobkit._outcome import Resource
+from jobkit._rate import DEFAULT_RATE, RateLimit
+from jobkit._targets import Target, WaitResult
+from jobkit._validation import on_update_callable
+from jobkit._waiting import WaitPolicy
+from jobkit.errors import InvalidArgumentError, JobkitError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Generator, Sequence
+
+__all__ = ["DEFAULT_WORKERS", "as_completed", "check_group", "wait_all"]
+
+R = TypeVar("R", bound=Resource)
+
+DEFAULT_WORKERS = 8
+"""Calls in flight at once in a many-at-once wait; list calls make more unnecessary."""
+
+
+def check_group(
+    targets: object, policy: object, rate: object, on_update: object, max_workers: object
+) -> tuple[list[Target[Any]], RateLimit]:
+    """Refuse bad arguments of ``as_completed``/``wait_all`` before any call."""
+    if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
+        msg = "targets must be an iterable of handles from the facades (e.g. [iot.job_execution(job_id, thing)])."
+        raise InvalidArgumentError(msg, code="InvalidArgument")
+    items: list[Any] = list(targets)  # pyright: ignore[reportUnknownArgumentType]
+    for i, item in enumerate(items):
+        if not isinstance(item, Target):
+            msg = (
+                f"targets[{i}] is a {type(item).__name__}, not a handle; make handles with the "
+                "facades, e.g. DeviceFarm.job(arn) or IoT.job_execution(job_id, thing_name)."
+            )
+            raise InvalidArgumentError(msg, code="InvalidArgument")
+    if policy is not None and not isinstance(policy, WaitPolicy):
+        msg = f"policy must be a jobkit.WaitPolicy or None, got {type(policy).__name__}; pass WaitPolicy(timeout=...)."
+        raise InvalidArgumentError(msg, code="InvalidArgument")
+    if rate is not None and not isinstance(rate, RateLimit):
+        msg = f"rate must be a jobkit.RateLimit or None, got {type(rate).__name__}; pass RateLimit(per_second=5)."
+        raise InvalidArgumentError(msg, code="InvalidArgument")
+    on_update_callable(on_update)
+    if type(max_workers) is not int or not 1 <= max_workers <= 64:  # noqa: PLR2004
+        msg = f"max_workers is {max_workers!r}; pass a whole number from 1 to 64."
+        raise InvalidArgumentError(msg, code="InvalidArgument")
+    fresh = RateLimit(DEFAULT_RATE.per_second, DEFAULT_RATE.burst)
+    return items, rate if isinstance(rate, RateLimit) else fresh
+
+
+def _run_flow(flow: Generator[Request, dict[str, Any], Outcomes], deadline: Deadline) -> Outcomes:
+    """Drive one unit's flow to its end, each request a retried call (in this worker thread)."""
+    request = next(flow)
+    while True:
+        facade = request.facade
+        try:
+            response = facade._call(  # noqa: SLF001 -- the facades' one way to call AWS
+                request.method,
+                request.api,
+                request.what,
+                deadline,
+                require=request.require,
+                abandon=False,  # this worker thread is what the driver abandons
+                **request.params,
+            )
+        except JobkitError as exc:
+            try:
+                request = flow.throw(exc)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+        else:
+            try:
+                request = flow.send(response)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+
+
+def as_completed(
+    targets: Iterable[Target[R]],
+    *,
+    policy: WaitPolicy | None = None,
+    rate: RateLimit | None = None,
+    on_update: Callable[[R], object] | None = None,
+    max_workers: int = DEFAULT_WORKERS,
+) -> Iterator[WaitResult[R]]:
+    """Wait for many targets at once; yield each one's :class:`WaitResult` as it ends.
+
+    Targets that share a list parent are observed through one list call (IoT executions
+    of one job, Device Farm jobs of one run, Amplify jobs of one branch); the rest are
+    polled one by one. Every AWS call of the group (list pages, gets, retries) spends
+    one :class:`RateLimit` budget. One target's error never stops the others.
+
+    Args:
+        targets: handles from the facades (``IoT.job_execution(...)``, ``DeviceFarm.job(...)``).
+        policy: applied to each target; ``None`` uses each target's default policy. Its
+            clock and sleep drive the whole group (``FakeClock`` makes it instant).
+        rate: the shared budget; default ``RateLimit(per_second=5)``.
+        on_update: called with each newly observed model whose state changed.
+        max_workers: calls in flight at once (worker threads).
+
+    Raises:
+        InvalidArgumentError: bad arguments, before any call.
+    """
+    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    return _drive(items, policy, budget, on_update, max_workers)
+
+
+def wait_all(
+    targets: Iterable[Target[R]],
+    *,
+    policy: WaitPolicy | None = None,
+    rate: RateLimit | None = None,
+    on_update: Callable[[R], object] | None = None,
+    max_workers: int = DEFAULT_WORKERS,
+) -> list[WaitResult[R]]:
+    """Wait for many targets at once; return every :class:`WaitResult` in input order.
+
+    Same arguments and rules as :func:`as_completed`.
+    """
+    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    order = {id(t): i for i, t in enumerate(items)}
+    results = list(_drive(items, policy, budget, on_update, max_workers))
+    results.sort(key=lambda r: order[id(r.target)])
+    return results
+
+
+def _drive(
+    targets: Sequence[Target[Any]],
+    policy: WaitPolicy | None,
+    rate: RateLimit,
+    on_update: Callable[[Any], object] | None,
+    max_workers: int,
+) -> Iterator[WaitResult[Any]]:
+    driver = _Driver(targets, policy, rate, on_update, max_workers)
+    group = driver.group
+    while not group.done:
+        for unit, deadline_at in group.due(driver.clock(), max_workers - len(driver.running)):
+            driver.start(unit, deadline_at)
+        if driver.running:
+            driver.collect()
+        else:
+            next_due = group.next_due()
+            if next_due is not None and (delay := next_due - driver.clock()) > 0:
+                driver.sleep(delay)
+        yield from group.pop_finished()
+
+
+class _Driver:
+    """The threads and the clock of one many-at-once wait."""
+
+    def __init__(
+        self,
+        targets: Sequence[Target[Any]],
+        policy: WaitPolicy | None,
+        rate: RateLimit,
+        on_update: Callable[[Any], object] | None,
+        max_workers: int,
+    ) -> None:
+        self.clock = policy.clock if policy is not None else time.monotonic
+        self.sleep = policy.sleep if policy is not None else time.sleep
+        self.group = Group(targets, policy, self.clock())
+        self.pacing = Pacing(rate, self.clock, self.sleep)
+        self.on_update = on_update
+        self.max_workers = max_workers
+        self.answers: queue.SimpleQueue[tuple[Unit, object, Outcomes | JobkitError]] = (
+            queue.SimpleQueue()
+        )
+        # Per running unit: its deadline, its thread, and a token that tells its answer from
+        # the late answer of an earlier, abandoned run of the same unit.
+        self.running: dict[Unit, tuple[float, threading.Thread, object]] = {}
+
+    def start(self, unit: Unit, deadline_at: float) -> None:
+        """Run the unit's flow on a daemon thread, under the deadline and the rate budget."""
+        deadline = Deadline(deadline_at, self.clock, self.sleep)
+        context = contextvars.copy_context()
+        context.run(current_deadline.set, deadline)
+        context.run(current_rate.set, self.pacing)
+        token = object()
+        answers = self.answers
+
+        def work() -> None:
+            try:
+                outcome: Outcomes | JobkitError = context.run(_run_flow, unit.flow(), deadline)
+            except JobkitError as exc:
+                outcome = exc
+            answers.put((unit, token, outcome))
+
+        thread = threading.Thread(target=work, name="jobkit many-at-once", daemon=True)
+        self.running[unit] = (deadline_at, thread, token)
+        thread.start()
+
+    def collect(self) -> None:
+        """Wait for the next answer, the next due unit, or the earliest deadline to pass."""
+        wake = min(at for at, _, _ in self.running.values()) + GRACE
+        next_due = self.group.next_due()
+        if next_due is not None and len(self.running) < self.max_workers:
+            wake = min(wake, next_due)
+        try:
+            unit, token, outcome = self.answers.get(timeout=max(0.0, wake - self.clock()))
+        except queue.Empty:
+            self._abandon_expired(self.clock())
+            return
+        current = self.running.get(unit)
+        if current is not None and current[2] is token:  # else: a late, abandoned answer
+            del self.running[unit]
+            current[1].join()  # it has answered; this only waits for it to exit
+            self.group.settle(unit, self.clock(), outcome, self.on_update)
+
+    def _abandon_expired(self, now: float) -> None:
+        for unit, (at, _, _) in list(self.running.items()):
+            if now >= at + GRACE:  # abandoned: its daemon thread ends with its connection
+                del self.running[unit]
+                error = CallAbandonedError(
+                    f"a call for {unit.entries[0].target.what} was still running at the "
+                    "deadline and was abandoned; check the network, or raise the timeout.",
+                    code="DeadlineExceeded",
+                    retryable=True,
+                )
+                self.group.settle(unit, now, error, self.on_update)
