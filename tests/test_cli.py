@@ -211,11 +211,13 @@ def test_help_documents_exit_codes(env: dict[str, str]) -> None:
     )
     assert result.returncode == 0
     for line in (
-        "0  success",
-        "1  the outcome is FAILED",
-        "3  the outcome is CANCELLED",
-        "4  timed out",
-        "5  AWS error",
+        "0    the outcome is SUCCEEDED",
+        "1    the outcome is FAILED",
+        "3    the outcome is CANCELLED",
+        "4    timed out",
+        "5    AWS error",
+        "130  interrupted",
+        "143  terminated",
     ):
         assert line in result.stdout
 

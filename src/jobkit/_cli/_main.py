@@ -1,0 +1,309 @@
+"""Running the command: the facade, the wait, exit codes, signals and a closed stdout."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from typing import IO, TYPE_CHECKING, Any, cast
+
+import attrs
+
+from jobkit._amplify import Amplify
+from jobkit._cli._args import EXIT, RESOURCES, parser
+from jobkit._cli._github import GitHub
+from jobkit._cli._live import Progress
+from jobkit._cli._render import render
+from jobkit._cli._secrets import scrub_text
+from jobkit._cli._summary import Context, summary_lines
+from jobkit._cli._words import in_command_words
+from jobkit._devicefarm import DeviceFarm
+from jobkit._iot import IoT
+from jobkit._outcome import Outcome
+from jobkit._progress import describe
+from jobkit.errors import (
+    AwsError,
+    ConversionError,
+    InvalidArgumentError,
+    JobkitError,
+    WaitTimeoutError,
+)
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Generator, Mapping, Sequence
+    from types import FrameType
+
+    from jobkit._operations import Operation
+    from jobkit._waiting import WaitPolicy
+
+__all__ = ["main"]
+
+_OUTCOME_EXIT = {
+    Outcome.SUCCEEDED: EXIT.OK,
+    Outcome.FAILED: EXIT.FAILED,
+    Outcome.CANCELLED: EXIT.CANCELLED,
+}
+_FACADES: dict[str, type[DeviceFarm | Amplify | IoT]] = {
+    "devicefarm": DeviceFarm,
+    "amplify": Amplify,
+    "iot": IoT,
+}
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds the wait like Ctrl-C (a BaseException, so nothing swallows it)."""
+
+
+class _Stdout:
+    """stdout that turns a closed pipe (``| head``) into silence instead of a traceback."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.broken = False
+
+    def write(self, text: str, /) -> int:
+        if not self.broken:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                self.broken = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self.broken = True
+
+    def finish(self) -> None:
+        """Flush; after a closed pipe, point the real stdout at devnull (Python's SIGPIPE note)."""
+        self.flush()
+        if self.broken and self.stream is sys.stdout:
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Generator[None]:
+    def on_term(_signum: int, _frame: FrameType | None) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Command:
+    """One run of ``jobkit get|wait RESOURCE ...``: what it knows when it ends, however it ends."""
+
+    def __init__(
+        self, args: argparse.Namespace, stdout: _Stdout, stderr: IO[str], environ: Mapping[str, str]
+    ) -> None:
+        self.args = args
+        self.stdout = stdout
+        self.stderr = stderr
+        self.kind: Operation[Any] = RESOURCES[args.resource]
+        self.ids: list[Any] = [getattr(args, name) for name in self.kind.ids]
+        self.github = GitHub(environ, stderr) if args.command == "wait" else GitHub({}, stderr)
+        self.progress: Progress | None = None
+        self.facade: DeviceFarm | Amplify | IoT | None = None
+        self.what = f"{self.kind.label} {' '.join(str(i) for i in self.ids if i is not None)}"
+        self.words = f"jobkit {args.command} {self.kind.command}"
+
+    @property
+    def shown_id(self) -> str:
+        """The id or ARN waited on, as given: the job id for Amplify and IoT, else the ARN."""
+        return str(self.ids[2] if self.kind.service == "amplify" else self.ids[0])
+
+    def run(self) -> int:
+        bound = self.kind.bind(*self.ids)  # bad ids are refused before any client is built
+        self.what = bound.what
+        self.facade = self._facade()
+        if self.args.command == "get":
+            resource = getattr(self.facade, self.kind.get)(*self.ids)
+            self._render(resource, str(resource.outcome or "NOT FINISHED"))
+            return EXIT.OK
+        return self._wait()
+
+    def _wait(self) -> int:
+        progress = Progress(self.stderr, quiet=self.args.quiet, what=self.what)
+        self.progress = progress
+        policy = self._policy(self.kind.policy, progress)
+        progress.grace = policy.not_found_grace
+        _watch_not_found(self.facade, progress)
+        self.github.group(f"jobkit: waiting for {self.what}")
+        try:
+            final: Any = getattr(self.facade, self.kind.wait)(
+                *self.ids, policy=policy, on_update=progress.update
+            )
+        except WaitTimeoutError as exc:
+            self.end()
+            self._render(exc.resource, "TIMED_OUT")
+            raise
+        self.end()
+        outcome = final.outcome or Outcome.FAILED
+        lines = self._render(final, str(outcome))
+        self._report(str(outcome), final, lines)
+        if outcome is not Outcome.SUCCEEDED:
+            self.github.error(f"{self.what} ended {outcome}: {describe(final)}")
+        return _OUTCOME_EXIT.get(outcome, EXIT.FAILED)
+
+    def end(self) -> None:
+        """End the live line and the log group."""
+        if self.progress is not None:
+            self.progress.close()
+        self.github.end_group()
+
+    def fail(self, message: str, outcome: str | None, resource: Any = None) -> None:
+        """The command ends with an error: say so on stderr, and to GitHub."""
+        self.end()
+        with contextlib.suppress(OSError, ValueError):
+            self.stderr.write(message + "\n")
+            self.stderr.flush()
+        if self.args.command == "wait":
+            self.github.error(message.removeprefix("jobkit: "))
+            self._report(outcome, resource, [])
+
+    def _report(self, outcome: str | None, resource: Any, lines: Sequence[str]) -> None:
+        status = self.progress.status if self.progress is not None else None
+        self.github.outputs({"outcome": outcome, "status": status or "", "id": self.shown_id})
+        rows = [("outcome", outcome or "ERROR"), ("id", self.shown_id)]
+        if resource is not None:
+            rows.append(("status", scrub_text(describe(resource))))
+        if self.progress is not None:
+            rows.append(("elapsed", f"{self.progress.elapsed():.0f}s"))
+        details = [scrub_text(line) for line in lines[2:]]
+        self.github.step_summary(f"jobkit: {self.what}", rows, details)
+
+    def _render(self, resource: Any, outcome: str) -> list[str]:
+        context = Context(facade=self.facade, show_secrets=self.args.show_secrets)
+        lines: list[str] = []
+        if self.github.enabled and resource is not None and self.args.command == "wait":
+            lines = summary_lines(resource, what=self.what, outcome=outcome, context=context)
+        if self.args.output == "summary" and lines:
+            for line in lines:
+                self.stdout.write((line if self.args.show_secrets else scrub_text(line)) + "\n")
+        else:
+            render(
+                resource,
+                self.args.output,
+                self.stdout,
+                show_secrets=self.args.show_secrets,
+                what=self.what,
+                outcome=outcome,
+                context=context,
+            )
+        self.stdout.flush()
+        return lines
+
+    def _facade(self) -> DeviceFarm | Amplify | IoT:
+        import boto3  # noqa: PLC0415 -- the command's startup stays quick for --help
+        from botocore.exceptions import ProfileNotFound  # noqa: PLC0415
+
+        region = self.args.region
+        if region is None and self.kind.service == "devicefarm":
+            region = str(self.ids[0]).split(":")[3] or None  # the ARN's region
+        try:
+            session = boto3.session.Session(profile_name=self.args.profile, region_name=region)
+        except ProfileNotFound as exc:
+            msg = (
+                f"The AWS profile {self.args.profile!r} does not exist; pass an existing --profile."
+            )
+            raise InvalidArgumentError(msg, code="ProfileNotFound") from exc
+        return _FACADES[self.kind.service](
+            session=session,
+            endpoint_url=self.args.endpoint_url,
+            connect_timeout=self.args.connect_timeout,
+            read_timeout=self.args.read_timeout,
+        )
+
+    def _policy(self, default: WaitPolicy, progress: Progress) -> WaitPolicy:
+        a = self.args
+        changes: dict[str, float] = {
+            name: value
+            for name, value in (
+                ("timeout", a.timeout),
+                ("min_delay", a.min_delay),
+                ("max_delay", a.max_delay),
+                ("not_found_grace", a.not_found_grace),
+            )
+            if value is not None
+        }
+        if "min_delay" in changes and "max_delay" not in changes:
+            changes["max_delay"] = max(changes["min_delay"], default.max_delay)
+        if "max_delay" in changes and "min_delay" not in changes:
+            changes["min_delay"] = min(changes["max_delay"], default.min_delay)
+        evolve: Any = attrs.evolve
+        policy: WaitPolicy = evolve(default, sleep=progress.sleep, **changes)
+        return policy
+
+
+def _watch_not_found(facade: object, progress: Progress) -> None:
+    """Tell ``progress`` whether each answer was a not-found (a botocore event hook)."""
+    events = getattr(getattr(getattr(facade, "client", None), "meta", None), "events", None)
+    if events is None:
+        return
+
+    def after_call(http_response: object = None, parsed: object = None, **_: object) -> None:
+        error: object = (
+            cast("dict[str, object]", parsed).get("Error") if isinstance(parsed, dict) else None
+        )
+        code = (
+            str(cast("dict[str, object]", error).get("Code", "")) if isinstance(error, dict) else ""
+        )
+        status = getattr(http_response, "status_code", 0)
+        progress.answered(not_found="NotFound" in code or status == 404)  # noqa: PLR2004
+
+    events.register("after-call", after_call)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Run the command; returns the exit code (see ``jobkit wait --help``)."""
+    out = _Stdout(stdout or sys.stdout)
+    err = stderr or sys.stderr
+    args = parser().parse_args(argv)
+    command = _Command(args, out, err, os.environ if environ is None else environ)
+    code = EXIT.AWS
+    with _sigterm_as_interrupt():
+        try:
+            try:
+                code = command.run()
+            except InvalidArgumentError as exc:
+                code = EXIT.USAGE
+                command.fail(f"jobkit: error: {_said(exc, command)}", None)
+            except WaitTimeoutError as exc:
+                code = EXIT.TIMEOUT
+                command.fail(f"jobkit: timeout: {_said(exc, command)}", "TIMED_OUT", exc.resource)
+            except (AwsError, ConversionError) as exc:
+                command.fail(f"jobkit: aws error: {_said(exc, command)}", None)
+            except JobkitError as exc:
+                command.fail(f"jobkit: error: {_said(exc, command)}", None)
+            except KeyboardInterrupt:
+                code = EXIT.INTERRUPTED
+                command.fail("\njobkit: interrupted (Ctrl-C); nothing was changed on AWS.", None)
+        except Terminated:
+            code = EXIT.TERMINATED
+            command.fail("\njobkit: terminated (SIGTERM); nothing was changed on AWS.", None)
+    out.finish()
+    return code
+
+
+def _said(exc: BaseException, command: _Command) -> str:
+    return scrub_text(in_command_words(str(exc), command.words))

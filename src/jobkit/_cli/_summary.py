@@ -1,0 +1,187 @@
+"""``--output summary``: one screen -- the outcome, then what failed.
+
+Each resource class has a list of sections; a section turns the final model (and, when it
+needs more, reads through the facade) into lines. Services grow by appending sections
+(Device Farm failed tests per device, artifacts) without touching the others.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from attrs import frozen
+
+from jobkit._progress import describe
+from jobkit.errors import JobkitError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from jobkit import amplify, devicefarm, iot
+
+__all__ = ["SECTIONS", "Context", "section", "summary_lines"]
+
+_MAX_ITEMS = 20  # one screen: the first failures, then how many more
+
+
+@frozen(kw_only=True)
+class Context:
+    """What a section may use beyond the model: the facade (for more reads) and the flags."""
+
+    facade: Any = None
+    show_secrets: bool = False
+
+
+SECTIONS: dict[str, list[Callable[[Any, Context], list[str]]]] = {}
+"""Class path (``jobkit.iot.Job``) -> its sections, in the order they print."""
+
+
+def section(
+    path: str,
+) -> Callable[[Callable[[Any, Context], list[str]]], Callable[[Any, Context], list[str]]]:
+    """Register a summary section for the resource class at ``path``."""
+
+    def register(fn: Callable[[Any, Context], list[str]]) -> Callable[[Any, Context], list[str]]:
+        SECTIONS.setdefault(path, []).append(fn)
+        return fn
+
+    return register
+
+
+def summary_lines(resource: Any, *, what: str, outcome: str, context: Context) -> list[str]:
+    """The summary: ``OUTCOME: what``, the status line, then each section's lines."""
+    lines = [f"{outcome}: {what}"]
+    if resource is None:
+        lines.append("  status: never seen")
+        return lines
+    lines.append(f"  status: {describe(resource)}")
+    cls: type[Any] = type(cast("object", resource))
+    for fn in SECTIONS.get(f"{cls.__module__}.{cls.__qualname__}", ()):
+        try:
+            lines += fn(resource, context)
+        except JobkitError as exc:  # the summary is best effort; the exit code stands
+            lines.append(f"  (could not read more: {exc})")
+    return lines
+
+
+def _more(shown: int, total: int) -> list[str]:
+    return [f"  ... and {total - shown} more"] if total > shown else []
+
+
+def _details(details: object) -> str:
+    pairs: Mapping[str, str] = getattr(details, "details_map", None) or {}
+    return ", ".join(f"{k}={v}" for k, v in sorted(pairs.items()))
+
+
+# IoT
+
+
+_FAILED_EXECUTIONS = ("FAILED", "REJECTED", "TIMED_OUT")
+
+
+def _failed_things(facade: Any, job_id: str) -> list[tuple[str, str, int | None]]:
+    """(thing, status, execution number) of each execution that FAILED, was REJECTED or TIMED_OUT.
+
+    Reads ListJobExecutionsForJob through the facade's retried call. When the IoT facade
+    grows a public ``list_job_executions(job_id, status=...)``, this is where to use it.
+    """
+    found: list[tuple[str, str, int | None]] = []
+    for status in _FAILED_EXECUTIONS:
+        token: str | None = None
+        while len(found) <= _MAX_ITEMS:
+            params: dict[str, Any] = {"jobId": job_id, "status": status, "maxResults": 250}
+            if token:
+                params["nextToken"] = token
+            response = facade._call(  # noqa: SLF001 -- the facade's retried, translated call
+                "list_job_executions_for_job",
+                "ListJobExecutionsForJob",
+                f"IoT job {job_id}",
+                None,
+                **params,
+            )
+            items: list[dict[str, Any]] = response.get("executionSummaries") or []
+            for item in items:
+                thing = str(item.get("thingArn") or "").rpartition("/")[2]
+                summary: dict[str, Any] = item.get("jobExecutionSummary") or {}
+                found.append(
+                    (thing, str(summary.get("status") or status), summary.get("executionNumber"))
+                )
+            token = response.get("nextToken")
+            if not token:
+                break
+    return found
+
+
+@section("jobkit.iot.Job")
+def _iot_job(job: iot.Job, context: Context) -> list[str]:
+    d = job.job_process_details
+    if d is None or not d.failed_things or context.facade is None or job.job_id is None:
+        return []
+    things = _failed_things(context.facade, job.job_id)
+    lines = [f"  failed things ({d.failed_things}):"]
+    for thing, status, number in things[:_MAX_ITEMS]:
+        execution = context.facade.describe_job_execution(job.job_id, thing, number)
+        details = _details(execution.status_details)
+        lines.append(f"  - {thing}: {status}" + (f" ({details})" if details else ""))
+    return lines + _more(min(len(things), _MAX_ITEMS), max(len(things), d.failed_things))
+
+
+@section("jobkit.iot.JobExecution")
+def _iot_execution(execution: iot.JobExecution, _: Context) -> list[str]:
+    lines: list[str] = []
+    if execution.thing_arn:
+        lines.append(f"  thing: {execution.thing_arn.rpartition('/')[2]}")
+    details = _details(execution.status_details)
+    if details:
+        lines.append(f"  status details: {details}")
+    return lines
+
+
+# Amplify
+
+
+@section("jobkit.amplify.Job")
+def _amplify_steps(job: amplify.Job, context: Context) -> list[str]:
+    failed = [s for s in job.steps or () if str(s.status) in {"FAILED", "CANCELLED"}]
+    if not failed:
+        return []
+    lines = [f"  failed steps ({len(failed)}):"]
+    for step in failed[:_MAX_ITEMS]:
+        reason = f": {step.status_reason}" if step.status_reason else ""
+        lines.append(f"  - {step.step_name}: {step.status}{reason}")
+        if context.show_secrets and step.log_url:
+            lines.append(f"    log: {step.log_url}")
+    return lines + _more(min(len(failed), _MAX_ITEMS), len(failed))
+
+
+# Device Farm (failed tests per device slot in here as another section)
+
+
+def _counters(counters: devicefarm.Counters | None) -> str:
+    if counters is None:
+        return "no counters"
+    names = ("passed", "failed", "errored", "warned", "stopped", "skipped")
+    parts = [f"{getattr(counters, n)} {n}" for n in names if getattr(counters, n)]
+    return f"{counters.total or 0} total" + (", " + ", ".join(parts) if parts else "")
+
+
+@section("jobkit.devicefarm.Job")
+def _devicefarm_job(job: devicefarm.Job, _: Context) -> list[str]:
+    lines = [f"  result: {job.result or 'none yet'}; tests: {_counters(job.counters)}"]
+    if job.device is not None:
+        device = job.device
+        os_name = " ".join(str(p) for p in (device.platform, device.os) if p)
+        lines.append(f"  device: {device.name}" + (f" ({os_name})" if os_name else ""))
+    if job.message:
+        lines.append(f"  message: {job.message}")
+    return lines
+
+
+@section("jobkit.devicefarm.RemoteAccessSession")
+def _devicefarm_session(session: devicefarm.RemoteAccessSession, _: Context) -> list[str]:
+    lines = [f"  result: {session.result or 'none yet'}"]
+    if session.device is not None:
+        lines.append(f"  device: {session.device.name}")
+    if session.message:
+        lines.append(f"  message: {session.message}")
+    return lines
