@@ -152,14 +152,12 @@ class Facade(Generic[C]):
             try:
                 with translated(operation, what):
                     response = call(**params)
-            except (JobkitError, AssertionError):
-                raise  # AssertionError: botocore's Stubber telling a test what went wrong
             except Exception as exc:
-                # botocore could not parse the body (bad JSON, non-UTF-8, a gzip error page...).
-                raise _malformed(operation, what, type(exc).__name__) from exc
-            if require is not None and not isinstance(response.get(require), dict):
-                raise _malformed(operation, what, f"no {require!r} member")
-            return response
+                error = unreadable(exc, operation, what)
+                if error is exc:
+                    raise
+                raise error from exc
+            return checked(response, require, operation, what)
 
         if deadline is None or not abandon:
             return self.retry.call(attempt, deadline=deadline)
@@ -226,6 +224,27 @@ def _malformed(operation: str, what: str, detail: str) -> ServiceError:
         "it is usually transient, so try again, and report it to jobkit if it persists."
     )
     return ServiceError(msg, code="MalformedResponse", operation=operation, retryable=True)
+
+
+def unreadable(exc: Exception, operation: str, what: str) -> Exception:
+    """What to raise for an exception from inside a boto3 call (already translated or not).
+
+    jobkit errors and ``AssertionError`` (botocore's ``Stubber`` telling a test what went
+    wrong) pass through; anything else is botocore failing to parse the body (bad JSON,
+    non-UTF-8 bytes, a gzip error page...), a retryable ``MalformedResponse``.
+    """
+    if isinstance(exc, JobkitError | AssertionError):
+        return exc
+    return _malformed(operation, what, type(exc).__name__)
+
+
+def checked(
+    response: dict[str, Any], require: str | None, operation: str, what: str
+) -> dict[str, Any]:
+    """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member."""
+    if require is not None and not isinstance(response.get(require), dict):
+        raise _malformed(operation, what, f"no {require!r} member")
+    return response
 
 
 def _timeout(name: str, value: object, default: float) -> float:
