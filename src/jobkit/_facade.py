@@ -30,7 +30,16 @@ if TYPE_CHECKING:
     from jobkit._deadline import Deadline
     from jobkit._operations import Bound
 
-__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "Facade"]
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_READ_TIMEOUT",
+    "ClientHolder",
+    "Facade",
+    "Reuse",
+    "checked",
+    "require",
+    "unreadable",
+]
 
 R = TypeVar("R", bound=Resource)
 C = TypeVar("C")
@@ -41,8 +50,8 @@ DEFAULT_READ_TIMEOUT = 15.0
 """Seconds to wait for each read of a response, for clients jobkit builds (botocore's: 60)."""
 
 
-class Facade(Generic[C]):
-    """Base of :class:`DeviceFarm`, :class:`Amplify` and :class:`IoT`.
+class ClientHolder(Generic[C]):
+    """What sync and async facades share: the client (given or built), the retry policy, handles.
 
     ``C`` is the service's client type from the mypy-boto3 stubs, for type checkers
     only: the stubs are never needed at run time.
@@ -70,7 +79,7 @@ class Facade(Generic[C]):
                 "(session, region_name, endpoint_url, connect_timeout, read_timeout); pass one or the other."
             )
             raise InvalidArgumentError(msg, code="InvalidArgument")
-        _require(retry, RetryPolicy, "retry", "RetryPolicy(max_attempts=...)")
+        require(retry, RetryPolicy, "retry", "RetryPolicy(max_attempts=...)")
         if client is None:
             client = self._build_client(
                 session,
@@ -128,6 +137,14 @@ class Facade(Generic[C]):
         """The most HTTP requests one call may make, counting botocore's retries underneath."""
         return http_attempt_bound(self.retry, cast("Any", self.client))
 
+    def _target(self, bound: Bound[R]) -> Target[R]:
+        """A handle for many-at-once waits: checked ids, no call."""
+        return Target(self, bound)
+
+
+class Facade(ClientHolder[C]):
+    """Base of the sync facades :class:`DeviceFarm`, :class:`Amplify` and :class:`IoT`."""
+
     def _call(
         self,
         method: str,
@@ -176,10 +193,6 @@ class Facade(Generic[C]):
         )
         return structure(response[op.key], op.model)
 
-    def _target(self, bound: Bound[R]) -> Target[R]:
-        """A handle for many-at-once waits: checked ids, no call."""
-        return Target(self, bound)
-
     def _wait(
         self,
         bound: Bound[R],
@@ -189,23 +202,16 @@ class Facade(Generic[C]):
         check: bool,
     ) -> R:
         """Wait for a bound operation's resource to end; see ``wait_for_*``."""
-        _require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
+        require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
         on_update_callable(on_update)
         op = bound.operation
-        # The last response converted, and its model: a poll that sees no change reuses it.
-        # Kept per wait, so waits running through one facade never share it.
-        last: list[tuple[dict[str, Any], R]] = []
+        convert = Reuse(op.model)  # one per wait: waits through one facade share nothing
 
         def fetch(deadline: Deadline) -> R:
             response = self._call(
                 op.method, op.api, bound.what, deadline, require=op.key, **bound.params
             )
-            raw: dict[str, Any] = response[op.key]
-            if last and last[0][0] == raw:
-                return last[0][1]
-            model = structure(raw, op.model)
-            last[:] = [(raw, model)]
-            return model
+            return convert(response[op.key])
 
         return wait_until_terminal(
             fetch,
@@ -216,6 +222,27 @@ class Facade(Generic[C]):
             check=check,
             refuse=op.refuse,
         )
+
+
+class Reuse(Generic[R]):
+    """Converts a resource's response member, reusing the last model when nothing changed.
+
+    Most polls see the same response again; comparing dicts is cheaper than converting.
+    """
+
+    __slots__ = ("_last", "_model")
+
+    def __init__(self, model: type[R]) -> None:
+        self._model = model
+        self._last: tuple[dict[str, Any], R] | None = None
+
+    def __call__(self, raw: dict[str, Any]) -> R:
+        last = self._last
+        if last is not None and last[0] == raw:
+            return last[1]
+        converted = structure(raw, self._model)
+        self._last = (raw, converted)
+        return converted
 
 
 def _malformed(operation: str, what: str, detail: str) -> ServiceError:
@@ -256,7 +283,8 @@ def _timeout(name: str, value: object, default: float) -> float:
     return float(value)
 
 
-def _require(value: object, cls: type, name: str, example: str) -> None:
+def require(value: object, cls: type, name: str, example: str) -> None:
+    """Refuse a ``value`` that is neither ``None`` nor a ``cls``."""
     if value is not None and not isinstance(value, cls):
         msg = f"{name} must be a jobkit.{cls.__name__}, got {type(value).__name__}; pass {example}."
         raise InvalidArgumentError(msg, code="InvalidArgument")
