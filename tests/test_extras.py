@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 import types
 from datetime import UTC, datetime
 from typing import Any
@@ -197,3 +199,14 @@ def test_extras_refuses_what_is_not_a_model() -> None:
 def test_extras_is_public() -> None:
     assert "extras" in jobkit.__all__
     assert jobkit.extras is extras
+
+
+def test_models_with_extras_pickle_and_deep_copy() -> None:
+    raw = {"status": "RUNNING", "shardIndex": 3, "device": {"type": "VIRTUAL", "rack": [1, 2]}}
+    job = structure(raw, devicefarm.Job)
+    for copied in (pickle.loads(pickle.dumps(job)), copy.deepcopy(job), copy.copy(job)):  # noqa: S301 -- our own bytes
+        assert copied == job
+        assert copied.device is not None
+        assert dict(extras(copied.device)) == {"rack": [1, 2]}
+        assert isinstance(extras(copied), types.MappingProxyType)
+        assert unstructure(copied) == raw

@@ -43,6 +43,19 @@ class Model:
             parts.append(f"extras={redact_extras(self._extras)}")
         return f"{cls.__qualname__}({', '.join(parts)})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A mappingproxy cannot be pickled or deep-copied; carry the extras as a plain dict.
+        cls = type(self)
+        values = {a.name: getattr(self, a.name) for a in attrs.fields(cls)}
+        values["_extras"] = dict(self._extras)
+        return (_rebuild, (cls, values))
+
+
+def _rebuild(cls: type[Model], values: dict[str, Any]) -> Model:
+    extras_ = values.pop("_extras")
+    found = types.MappingProxyType(extras_) if extras_ else EMPTY
+    return cls(_extras=found, **values)
+
 
 def _safe(how: object, value: object) -> str:
     try:

@@ -2,6 +2,8 @@
 
 Pure data: nothing here talks to AWS. Attribute names are boto3's keys in
 snake_case; every attribute is ``None`` when AWS omits the key, lists included.
+Members a model does not declare (AWS adds some every year) are kept: read them with
+``jobkit.extras(model)``.
 Step URLs are presigned: their query strings are hidden in ``repr()``.
 """
 

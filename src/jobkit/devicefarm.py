@@ -3,6 +3,8 @@
 Pure data: nothing here talks to AWS. Attribute names are boto3's keys in
 snake_case (``heapSize`` -> ``heap_size``); every attribute is ``None`` when AWS
 omits the key, lists included.
+Members a model does not declare (AWS adds some every year) are kept: read them with
+``jobkit.extras(model)``.
 """
 
 # No `from __future__ import annotations`: real annotation objects let the converter
