@@ -13,7 +13,7 @@ from jobkit._enums import AwsEnum
 from jobkit._outcome import Outcome, Resource
 
 if TYPE_CHECKING:
-    from jobkit import amplify, devicefarm, errors, iot, testing
+    from jobkit import aio, amplify, devicefarm, errors, iot, testing
     from jobkit._amplify import Amplify
     from jobkit._converter import converter, json_converter, structure, unstructure
     from jobkit._devicefarm import DeviceFarm
@@ -39,6 +39,7 @@ __all__ = [
     "WaitPolicy",
     "WaitResult",
     "__version__",
+    "aio",
     "amplify",
     "as_completed",
     "converter",
@@ -74,7 +75,7 @@ _LAZY = {
     "extras": "jobkit._model",
     "describe": "jobkit._progress",
 }
-_SUBMODULES = frozenset({"amplify", "devicefarm", "errors", "iot", "testing"})
+_SUBMODULES = frozenset({"aio", "amplify", "devicefarm", "errors", "iot", "testing"})
 
 
 def __getattr__(name: str) -> Any:

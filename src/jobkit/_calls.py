@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from jobkit.errors import ServiceError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from jobkit._deadline import Deadline
     from jobkit._rate import RateLimit
@@ -55,14 +55,19 @@ _RATE_ID = "jobkit-rate-budget"
 class Pacing:
     """A :class:`RateLimit` with the clock it is measured on and the sleep that waits for it."""
 
-    __slots__ = ("clock", "rate", "sleep")
+    __slots__ = ("asleep", "clock", "rate", "sleep")
 
     def __init__(
-        self, rate: RateLimit, clock: Callable[[], float], sleep: Callable[[float], None]
+        self,
+        rate: RateLimit,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+        asleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.rate = rate
         self.clock = clock
         self.sleep = sleep
+        self.asleep = asleep
 
     def wait_turn(self) -> None:
         """Block until this call's token is due (on the injected clock)."""
@@ -70,6 +75,16 @@ class Pacing:
         delay = start - self.clock()
         if delay > 0:
             self.sleep(delay)
+
+    async def await_turn(self) -> None:
+        """Await this call's token (an aiobotocore client's requests run on the event loop)."""
+        start = self.rate.reserve(self.clock())
+        delay = start - self.clock()
+        if delay > 0:
+            if self.asleep is None:  # pragma: no cover -- the async driver always sets it
+                self.sleep(delay)
+            else:
+                await self.asleep(delay)
 
 
 def _spend_rate_budget(**_: Any) -> None:
@@ -91,12 +106,24 @@ def _veto_retry_past_deadline(**_: Any) -> bool | None:
     return None  # no opinion: botocore's own retry handler decides
 
 
-def guard_client(client: Any) -> None:
-    """Register the retry veto on ``client`` (idempotent; inert outside a bounded call)."""
+async def _await_rate_budget(**_: Any) -> None:
+    """The ``before-send`` handler for aiobotocore clients, whose emitter awaits handlers."""
+    pacing = current_rate.get()
+    if pacing is not None:
+        await pacing.await_turn()
+
+
+def guard_client(client: Any, *, native_async: bool = False) -> None:
+    """Register the retry veto and the rate budget on ``client`` (idempotent).
+
+    Both hooks are inert outside a bounded call and a many-at-once wait.
+    ``native_async`` registers the awaitable budget hook, for an aiobotocore client.
+    """
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
         events.register_first("needs-retry", _veto_retry_past_deadline, unique_id=_GUARD_ID)
-        events.register_first("before-send", _spend_rate_budget, unique_id=_RATE_ID)
+        spend = _await_rate_budget if native_async else _spend_rate_budget
+        events.register_first("before-send", spend, unique_id=_RATE_ID)
 
 
 def bounded_call(fn: Callable[[], T], deadline: Deadline, *, what: str, operation: str) -> T:

@@ -97,7 +97,7 @@ class ClientHolder(Generic[C]):
                     f"{name or type(client).__name__!r}; pass boto3.client({self.service!r})."
                 )
                 raise InvalidArgumentError(msg, code="InvalidArgument")
-        guard_client(client)
+        guard_client(client, native_async=self._native_async(client))
         self.client: C = client
         self.retry: RetryPolicy = retry or RetryPolicy()
 
@@ -127,6 +127,11 @@ class ClientHolder(Generic[C]):
                 msg = f"Could not build a {self.service} client ({str(exc)[:120]}); check region_name and endpoint_url."
                 raise InvalidArgumentError(msg, code="InvalidArgument") from exc
         return client
+
+    @classmethod
+    def _native_async(cls, client: object) -> bool:  # noqa: ARG003 -- overridden by jobkit.aio
+        """Whether ``client`` is awaited natively (an aiobotocore client)."""
+        return False
 
     def __repr__(self) -> str:
         region = getattr(cast("Any", self.client).meta, "region_name", None)

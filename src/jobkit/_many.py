@@ -37,7 +37,13 @@ DEFAULT_WORKERS = 8
 
 
 def check_group(
-    targets: object, policy: object, rate: object, on_update: object, max_workers: object
+    targets: object,
+    policy: object,
+    rate: object,
+    on_update: object,
+    max_workers: object,
+    *,
+    sync: bool = False,
 ) -> tuple[list[Target[Any]], RateLimit]:
     """Refuse bad arguments of ``as_completed``/``wait_all`` before any call."""
     if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
@@ -49,6 +55,12 @@ def check_group(
             msg = (
                 f"targets[{i}] is a {type(item).__name__}, not a handle; make handles with the "
                 "facades, e.g. DeviceFarm.job(arn) or IoT.job_execution(job_id, thing_name)."
+            )
+            raise InvalidArgumentError(msg, code="InvalidArgument")
+        if sync and not hasattr(item.facade, "_call"):
+            msg = (
+                f"targets[{i}] comes from a jobkit.aio facade; wait for it with "
+                "jobkit.aio.as_completed or jobkit.aio.wait_all, or make it with a sync facade."
             )
             raise InvalidArgumentError(msg, code="InvalidArgument")
     if policy is not None and not isinstance(policy, WaitPolicy):
@@ -118,7 +130,7 @@ def as_completed(
     Raises:
         InvalidArgumentError: bad arguments, before any call.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    items, budget = check_group(targets, policy, rate, on_update, max_workers, sync=True)
     return _drive(items, policy, budget, on_update, max_workers)
 
 
@@ -134,7 +146,7 @@ def wait_all(
 
     Same arguments and rules as :func:`as_completed`.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    items, budget = check_group(targets, policy, rate, on_update, max_workers, sync=True)
     order = {id(t): i for i, t in enumerate(items)}
     results = list(_drive(items, policy, budget, on_update, max_workers))
     results.sort(key=lambda r: order[id(r.target)])

@@ -1,0 +1,235 @@
+"""The asyncio drivers: the same wait core and group as the sync ones, awaited.
+
+A boto3 client's calls run on daemon threads (an abandoned call never keeps the
+process alive); an aiobotocore client is awaited natively. Nothing here decides when
+to poll: :class:`~jobkit._core.WaitCore` and :class:`~jobkit._group.Group` do.
+Cancelling the awaiting task stops the wait at once: no further AWS call starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import threading
+import time
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jobkit._calls import GRACE, CallAbandonedError, Pacing, current_deadline, current_rate
+from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore
+from jobkit._deadline import Deadline
+from jobkit._group import Group, Outcomes, Request, Unit
+from jobkit._outcome import Resource
+from jobkit.errors import JobkitError
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
+
+    from jobkit._rate import RateLimit
+    from jobkit._targets import Target, WaitResult
+    from jobkit._waiting import WaitPolicy
+
+__all__ = ["asleep_for", "drive_group", "in_daemon_thread", "wait_until_terminal"]
+
+T = TypeVar("T")
+R = TypeVar("R", bound=Resource)
+
+
+def asleep_for(sleep: Callable[[float], None]) -> Callable[[float], Awaitable[None]]:
+    """The awaitable twin of a policy's ``sleep``: asyncio's for real time, else the injected one.
+
+    An injected sleep (``FakeClock.sleep``) only moves its clock, so it runs at once and
+    then yields to the event loop, which keeps simulated async waits instant.
+    """
+    if sleep is time.sleep:
+        return asyncio.sleep
+
+    async def injected(seconds: float) -> None:
+        sleep(seconds)
+        await asyncio.sleep(0)
+
+    return injected
+
+
+def in_daemon_thread(fn: Callable[[], T]) -> asyncio.Future[T]:
+    """Run ``fn()`` on a daemon thread (with this context); its result as an asyncio future.
+
+    Unlike ``asyncio.to_thread``, whose executor threads are joined at exit, an abandoned
+    call here never keeps the process alive.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+    context = contextvars.copy_context()
+
+    def deliver(ok: bool, value: Any) -> None:  # noqa: FBT001 -- private callback
+        if future.done():  # cancelled meanwhile: the answer is dropped
+            return
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+    def run() -> None:
+        try:
+            result = context.run(fn)
+        except BaseException as exc:  # noqa: BLE001 -- handed to the awaiting task
+            outcome: tuple[bool, Any] = (False, exc)
+        else:
+            outcome = (True, result)
+        # RuntimeError: the loop closed while the call ran, so nobody is waiting for it.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(deliver, *outcome)
+
+    threading.Thread(target=run, name="jobkit aio call", daemon=True).start()
+    return future
+
+
+async def bounded(awaitable: Awaitable[T], deadline: Deadline, *, what: str, operation: str) -> T:
+    """Await ``awaitable``, giving up at the deadline plus the grace (as the sync driver does)."""
+    limit = max(0.0, deadline.at - deadline.clock()) + GRACE
+    try:
+        return await asyncio.wait_for(awaitable, timeout=limit)
+    except TimeoutError:
+        msg = (
+            f"{operation} on {what} was still running at the wait's deadline and was "
+            "abandoned; check the network, or raise the timeout."
+        )
+        raise CallAbandonedError(
+            msg, code="DeadlineExceeded", operation=operation, retryable=True
+        ) from None
+
+
+async def wait_until_terminal(
+    fetch: Callable[[Deadline], Awaitable[R]],
+    *,
+    what: str,
+    operation: str,
+    policy: WaitPolicy,
+    on_update: Callable[[R], object] | None = None,
+    check: bool = False,
+    refuse: Callable[[R], str | None] | None = None,
+) -> R:
+    """Await ``fetch(deadline)`` until the resource is terminal; the sync driver's twin."""
+    clock, sleep = policy.clock, policy.sleep
+    asleep = asleep_for(sleep)
+    core: WaitCore[R] = WaitCore(
+        policy, clock(), what=what, operation=operation, check=check, refuse=refuse
+    )
+    step: Step[R] = core.first()
+    while True:
+        if step.update is not None and on_update is not None:
+            on_update(step.update)
+        if isinstance(step, Poll):
+            try:
+                resource = await fetch(Deadline(step.deadline, clock, sleep))
+            except JobkitError as exc:
+                step = core.failed(clock(), exc)
+            else:
+                step = core.observe(clock(), resource)
+        elif isinstance(step, Sleep):
+            await asleep(step.seconds)
+            step = core.wake(clock())
+        elif isinstance(step, Done):
+            return step.resource
+        else:
+            assert isinstance(step, Fail)  # noqa: S101 -- the four steps are exhaustive
+            raise step.error
+
+
+async def _request(request: Request, deadline: Deadline) -> dict[str, Any]:
+    facade = request.facade
+    params = dict(request.params)
+    acall = getattr(facade, "_acall", None)
+    if acall is not None:  # an async facade
+        response: dict[str, Any] = await acall(
+            request.method, request.api, request.what, deadline, require=request.require, **params
+        )
+        return response
+
+    def call() -> dict[str, Any]:  # a sync facade's call, on a daemon thread
+        result: dict[str, Any] = facade._call(  # noqa: SLF001 -- the facades' one way to call AWS
+            request.method,
+            request.api,
+            request.what,
+            deadline,
+            require=request.require,
+            abandon=False,
+            **params,
+        )
+        return result
+
+    return await in_daemon_thread(call)
+
+
+async def _run_flow(
+    flow: Generator[Request, dict[str, Any], Outcomes], deadline: Deadline
+) -> Outcomes:
+    request = next(flow)
+    while True:
+        try:
+            response = await _request(request, deadline)
+        except JobkitError as exc:
+            try:
+                request = flow.throw(exc)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+        else:
+            try:
+                request = flow.send(response)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+
+
+async def _run_unit(unit: Unit, deadline: Deadline) -> tuple[Unit, Outcomes | JobkitError]:
+    what = unit.entries[0].target.what
+    try:
+        flow = _run_flow(unit.flow(), deadline)
+        return unit, await bounded(flow, deadline, what=what, operation=unit.operation.api)
+    except JobkitError as exc:
+        return unit, exc
+
+
+async def drive_group(
+    targets: Sequence[Target[Any]],
+    policy: WaitPolicy | None,
+    rate: RateLimit,
+    on_update: Callable[[Any], object] | None,
+    max_workers: int,
+) -> AsyncIterator[WaitResult[Any]]:
+    """Run a :class:`Group` with asyncio tasks (at most ``max_workers`` calls in flight)."""
+    clock = policy.clock if policy is not None else time.monotonic
+    sleep = policy.sleep if policy is not None else time.sleep
+    asleep = asleep_for(sleep)
+    group = Group(targets, policy, clock())
+    pacing = Pacing(rate, clock, sleep, asleep)
+    running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Unit] = {}
+    try:
+        while not group.done:
+            for unit, deadline_at in group.due(clock(), max_workers - len(running)):
+                deadline = Deadline(deadline_at, clock, sleep)
+                context = contextvars.copy_context()
+                context.run(current_deadline.set, deadline)
+                context.run(current_rate.set, pacing)
+                task = asyncio.create_task(_run_unit(unit, deadline), context=context)
+                running[task] = unit
+            if running:
+                next_due = group.next_due()
+                timeout = None
+                if next_due is not None and len(running) < max_workers:
+                    timeout = max(0.0, next_due - clock())
+                finished, _ = await asyncio.wait(
+                    running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in finished:
+                    del running[task]
+                    unit, outcome = task.result()
+                    group.settle(unit, clock(), outcome, on_update)
+            else:
+                next_due = group.next_due()
+                if next_due is not None and (delay := next_due - clock()) > 0:
+                    await asleep(delay)
+            for result in group.pop_finished():
+                yield result
+    finally:
+        for task in running:  # cancelled or closed early: no further call starts
+            task.cancel()

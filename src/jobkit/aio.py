@@ -1,0 +1,299 @@
+"""jobkit for asyncio: the same facades, models, policies, errors and promises, awaited.
+
+::
+
+    from jobkit import aio
+    df = aio.DeviceFarm(client)      # a boto3 client (its calls run on daemon threads)
+                                     # or an aiobotocore client (awaited; pip install jobkit[aio])
+    job = await df.wait_for_job(arn, policy=WaitPolicy(timeout=3600), check=True)
+    async for result in aio.as_completed(targets, rate=RateLimit(per_second=5)):
+        ...
+
+Waits are driven by the same wait core as the sync ones. Cancelling the awaiting task
+stops a wait at once (no further AWS call starts) and raises ``CancelledError``.
+``jobkit.testing.FakeClock`` makes async waits instant too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from jobkit._async import asleep_for, bounded, drive_group, in_daemon_thread
+from jobkit._async import wait_until_terminal as _wait_until_terminal
+from jobkit._aws_errors import translated
+from jobkit._facade import ClientHolder, Reuse, checked, require, unreadable
+from jobkit._many import DEFAULT_WORKERS, check_group
+from jobkit._operations import (
+    AMPLIFY_JOB,
+    DEVICEFARM_JOB,
+    DEVICEFARM_SESSION,
+    IOT_EXECUTION,
+    IOT_JOB,
+)
+from jobkit._outcome import Resource
+from jobkit._validation import on_update_callable
+from jobkit._waiting import WaitPolicy
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable, Iterable
+
+    from jobkit import amplify, devicefarm, iot
+    from jobkit._deadline import Deadline
+    from jobkit._operations import Bound
+    from jobkit._rate import RateLimit
+    from jobkit._targets import Target, WaitResult
+
+__all__ = ["Amplify", "AsyncFacade", "DeviceFarm", "IoT", "as_completed", "wait_all"]
+
+R = TypeVar("R", bound=Resource)
+C = TypeVar("C")
+
+
+def _is_aiobotocore(client: object) -> bool:
+    return type(client).__module__.startswith("aiobotocore")
+
+
+class AsyncFacade(ClientHolder[C]):
+    """Base of the async facades; a boto3 client runs on daemon threads, aiobotocore natively."""
+
+    @classmethod
+    def _native_async(cls, client: object) -> bool:
+        return _is_aiobotocore(client)
+
+    async def _acall(
+        self,
+        method: str,
+        operation: str,
+        what: str,
+        deadline: Deadline | None,
+        *,
+        require: str | None = None,
+        abandon: bool = True,
+        **params: Any,
+    ) -> dict[str, Any]:
+        """The coroutine twin of ``Facade._call``: retried, translated, bounded by ``deadline``."""
+        call: Callable[..., Any] = getattr(self.client, method)
+        native = _is_aiobotocore(self.client)
+
+        async def attempt() -> dict[str, Any]:
+            try:
+                with translated(operation, what):
+                    if native:
+                        response: dict[str, Any] = await call(**params)
+                    else:
+                        response = await in_daemon_thread(lambda: call(**params))
+            except Exception as exc:
+                error = unreadable(exc, operation, what)
+                if error is exc:
+                    raise
+                raise error from exc
+            return checked(response, require, operation, what)
+
+        sleep = asleep_for(deadline.sleep if deadline is not None else self.retry.sleep)
+        retried = self.retry.acall(attempt, deadline=deadline, sleep=sleep)
+        if deadline is None or not abandon:
+            return await retried
+        return await bounded(retried, deadline, what=what, operation=operation)
+
+    async def _get(self, bound: Bound[R]) -> R:
+        op = bound.operation
+        response = await self._acall(
+            op.method, op.api, bound.what, None, require=op.key, **bound.params
+        )
+        return Reuse(op.model)(response[op.key])
+
+    async def _wait(
+        self,
+        bound: Bound[R],
+        *,
+        policy: WaitPolicy | None,
+        on_update: Callable[[R], object] | None,
+        check: bool,
+    ) -> R:
+        require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
+        on_update_callable(on_update)
+        op = bound.operation
+        convert = Reuse(op.model)
+
+        async def fetch(deadline: Deadline) -> R:
+            response = await self._acall(
+                op.method, op.api, bound.what, deadline, require=op.key, **bound.params
+            )
+            return convert(response[op.key])
+
+        return await _wait_until_terminal(
+            fetch,
+            what=bound.what,
+            operation=op.api,
+            policy=policy or op.policy,
+            on_update=on_update,
+            check=check,
+            refuse=op.refuse,
+        )
+
+
+class DeviceFarm(AsyncFacade[Any]):
+    """Device Farm jobs and remote access sessions, awaited (see :class:`jobkit.DeviceFarm`)."""
+
+    service: ClassVar[str] = "devicefarm"
+    default_region: ClassVar[str | None] = "us-west-2"
+    JOB_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_JOB.policy
+    SESSION_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_SESSION.policy
+
+    async def get_job(self, arn: str) -> devicefarm.Job:
+        """Return the job with this ARN."""
+        return await self._get(DEVICEFARM_JOB.bind(arn))
+
+    async def get_remote_access_session(self, arn: str) -> devicefarm.RemoteAccessSession:
+        """Return the remote access session with this ARN."""
+        return await self._get(DEVICEFARM_SESSION.bind(arn))
+
+    def job(self, arn: str) -> Target[devicefarm.Job]:
+        """A handle on a job, for :func:`as_completed` (checks the ARN, calls nothing)."""
+        return self._target(DEVICEFARM_JOB.bind(arn))
+
+    def remote_access_session(self, arn: str) -> Target[devicefarm.RemoteAccessSession]:
+        """A handle on a remote access session, for :func:`as_completed`."""
+        return self._target(DEVICEFARM_SESSION.bind(arn))
+
+    async def wait_for_job(
+        self,
+        arn: str,
+        *,
+        policy: WaitPolicy | None = None,
+        on_update: Callable[[devicefarm.Job], object] | None = None,
+        check: bool = False,
+    ) -> devicefarm.Job:
+        """Wait until the job is COMPLETED and return it (defaults: :attr:`JOB_POLICY`)."""
+        bound = DEVICEFARM_JOB.bind(arn)
+        return await self._wait(bound, policy=policy, on_update=on_update, check=check)
+
+    async def wait_for_remote_access_session(
+        self,
+        arn: str,
+        *,
+        policy: WaitPolicy | None = None,
+        on_update: Callable[[devicefarm.RemoteAccessSession], object] | None = None,
+        check: bool = False,
+    ) -> devicefarm.RemoteAccessSession:
+        """Wait until the session is COMPLETED and return it (defaults: :attr:`SESSION_POLICY`)."""
+        bound = DEVICEFARM_SESSION.bind(arn)
+        return await self._wait(bound, policy=policy, on_update=on_update, check=check)
+
+
+class Amplify(AsyncFacade[Any]):
+    """Amplify jobs, awaited (see :class:`jobkit.Amplify`)."""
+
+    service: ClassVar[str] = "amplify"
+    JOB_POLICY: ClassVar[WaitPolicy] = AMPLIFY_JOB.policy
+
+    async def get_job(self, app_id: str, branch_name: str, job_id: str) -> amplify.Job:
+        """Return job ``job_id`` of branch ``branch_name`` of app ``app_id``."""
+        return await self._get(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
+
+    def job(self, app_id: str, branch_name: str, job_id: str) -> Target[amplify.Job]:
+        """A handle on a job, for :func:`as_completed` (checks the ids, calls nothing)."""
+        return self._target(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
+
+    async def wait_for_job(
+        self,
+        app_id: str,
+        branch_name: str,
+        job_id: str,
+        *,
+        policy: WaitPolicy | None = None,
+        on_update: Callable[[amplify.Job], object] | None = None,
+        check: bool = False,
+    ) -> amplify.Job:
+        """Wait until the job SUCCEEDs, FAILs or is CANCELLED (defaults: :attr:`JOB_POLICY`)."""
+        bound = AMPLIFY_JOB.bind(app_id, branch_name, job_id)
+        return await self._wait(bound, policy=policy, on_update=on_update, check=check)
+
+
+class IoT(AsyncFacade[Any]):
+    """IoT jobs and job executions, awaited (see :class:`jobkit.IoT`)."""
+
+    service: ClassVar[str] = "iot"
+    JOB_POLICY: ClassVar[WaitPolicy] = IOT_JOB.policy
+    EXECUTION_POLICY: ClassVar[WaitPolicy] = IOT_EXECUTION.policy
+
+    async def describe_job(self, job_id: str) -> iot.Job:
+        """Return the job ``job_id`` (an id or a job ARN)."""
+        return await self._get(IOT_JOB.bind(job_id))
+
+    async def describe_job_execution(
+        self, job_id: str, thing_name: str, execution_number: int | None = None
+    ) -> iot.JobExecution:
+        """Return the execution of ``job_id`` on ``thing_name`` (the latest one by default)."""
+        return await self._get(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
+
+    def job(self, job_id: str) -> Target[iot.Job]:
+        """A handle on a job, for :func:`as_completed` (checks the id, calls nothing)."""
+        return self._target(IOT_JOB.bind(job_id))
+
+    def job_execution(
+        self, job_id: str, thing_name: str, execution_number: int | None = None
+    ) -> Target[iot.JobExecution]:
+        """A handle on one thing's execution (the latest by default), for :func:`as_completed`."""
+        return self._target(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
+
+    async def wait_for_job(
+        self,
+        job_id: str,
+        *,
+        policy: WaitPolicy | None = None,
+        on_update: Callable[[iot.Job], object] | None = None,
+        check: bool = False,
+    ) -> iot.Job:
+        """Wait until a SNAPSHOT job is COMPLETED, CANCELED or being deleted."""
+        bound = IOT_JOB.bind(job_id)
+        return await self._wait(bound, policy=policy, on_update=on_update, check=check)
+
+    async def wait_for_job_execution(
+        self,
+        job_id: str,
+        thing_name: str,
+        execution_number: int | None = None,
+        *,
+        policy: WaitPolicy | None = None,
+        on_update: Callable[[iot.JobExecution], object] | None = None,
+        check: bool = False,
+    ) -> iot.JobExecution:
+        """Wait until the execution reaches a terminal status."""
+        bound = IOT_EXECUTION.bind(job_id, thing_name, execution_number)
+        return await self._wait(bound, policy=policy, on_update=on_update, check=check)
+
+
+def as_completed(
+    targets: Iterable[Target[R]],
+    *,
+    policy: WaitPolicy | None = None,
+    rate: RateLimit | None = None,
+    on_update: Callable[[R], object] | None = None,
+    max_workers: int = DEFAULT_WORKERS,
+) -> AsyncIterator[WaitResult[R]]:
+    """Wait for many targets at once; an async iterator of each :class:`WaitResult` as it ends.
+
+    The same rules as :func:`jobkit.as_completed`; handles from sync or async facades.
+
+    Raises:
+        InvalidArgumentError: bad arguments, before any call.
+    """
+    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    return drive_group(items, policy, budget, on_update, max_workers)
+
+
+async def wait_all(
+    targets: Iterable[Target[R]],
+    *,
+    policy: WaitPolicy | None = None,
+    rate: RateLimit | None = None,
+    on_update: Callable[[R], object] | None = None,
+    max_workers: int = DEFAULT_WORKERS,
+) -> list[WaitResult[R]]:
+    """Wait for many targets at once; every :class:`WaitResult` in input order."""
+    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    order = {id(t): i for i, t in enumerate(items)}
+    results = [r async for r in drive_group(items, policy, budget, on_update, max_workers)]
+    results.sort(key=lambda r: order[id(r.target)])
+    return results
