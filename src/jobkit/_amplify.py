@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from jobkit._facade import Facade
+from jobkit._facade import ClientHolder, Facade
 from jobkit._operations import AMPLIFY_JOB
 
 if TYPE_CHECKING:
@@ -16,10 +16,23 @@ if TYPE_CHECKING:
     from jobkit._targets import Target
     from jobkit._waiting import WaitPolicy
 
-__all__ = ["Amplify"]
+__all__ = ["Amplify", "AmplifyBase"]
 
 
-class Amplify(Facade["AmplifyClient"]):
+class AmplifyBase(ClientHolder["AmplifyClient"]):
+    """What the sync and async Amplify facades share: defaults and handles."""
+
+    service: ClassVar[str] = "amplify"
+
+    JOB_POLICY: ClassVar[WaitPolicy] = AMPLIFY_JOB.policy
+    """Builds and deploys take a few minutes; Amplify stops a build after 30 minutes by default."""
+
+    def job(self, app_id: str, branch_name: str, job_id: str) -> Target[amplify.Job]:
+        """A handle on a job, for :func:`jobkit.as_completed` (checks the ids, calls nothing)."""
+        return self._target(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
+
+
+class Amplify(AmplifyBase, Facade["AmplifyClient"]):
     """Typed access to Amplify jobs, with a waiter.
 
     ``Amplify(client)`` wraps a boto3 ``amplify`` client; ``Amplify()`` builds one from
@@ -27,18 +40,9 @@ class Amplify(Facade["AmplifyClient"]):
     ``connect_timeout=`` and ``read_timeout=`` adjust it).
     """
 
-    service: ClassVar[str] = "amplify"
-
-    JOB_POLICY: ClassVar[WaitPolicy] = AMPLIFY_JOB.policy
-    """Builds and deploys take a few minutes; Amplify stops a build after 30 minutes by default."""
-
     def get_job(self, app_id: str, branch_name: str, job_id: str) -> amplify.Job:
         """Return job ``job_id`` of branch ``branch_name`` of app ``app_id``."""
         return self._get(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
-
-    def job(self, app_id: str, branch_name: str, job_id: str) -> Target[amplify.Job]:
-        """A handle on a job, for :func:`jobkit.as_completed` (checks the ids, calls nothing)."""
-        return self._target(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
 
     def wait_for_job(
         self,

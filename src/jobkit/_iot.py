@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from jobkit import iot
 from jobkit._converter import structure
-from jobkit._facade import Facade
+from jobkit._facade import ClientHolder, Facade
 from jobkit._operations import IOT_EXECUTION, IOT_JOB
 
 if TYPE_CHECKING:
@@ -17,10 +17,31 @@ if TYPE_CHECKING:
     from jobkit._targets import Target
     from jobkit._waiting import WaitPolicy
 
-__all__ = ["IoT"]
+__all__ = ["IoT", "IoTBase"]
 
 
-class IoT(Facade["IoTClient"]):
+class IoTBase(ClientHolder["IoTClient"]):
+    """What the sync and async IoT facades share: defaults and handles."""
+
+    service: ClassVar[str] = "iot"
+
+    JOB_POLICY: ClassVar[WaitPolicy] = IOT_JOB.policy
+    """Rollouts take minutes to days; polls back off to every 5 minutes."""
+    EXECUTION_POLICY: ClassVar[WaitPolicy] = IOT_EXECUTION.policy
+    """An execution may end in seconds (a config push) or hours (firmware over a slow link)."""
+
+    def job(self, job_id: str) -> Target[iot.Job]:
+        """A handle on a job, for :func:`jobkit.as_completed` (checks the id, calls nothing)."""
+        return self._target(IOT_JOB.bind(job_id))
+
+    def job_execution(
+        self, job_id: str, thing_name: str, execution_number: int | None = None
+    ) -> Target[iot.JobExecution]:
+        """A handle on one thing's execution (the latest by default), for :func:`jobkit.as_completed`."""
+        return self._target(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
+
+
+class IoT(IoTBase, Facade["IoTClient"]):
     """Typed access to IoT jobs and job executions, with waiters.
 
     ``IoT(client)`` wraps a boto3 ``iot`` client; ``IoT()`` builds one from boto3's
@@ -32,13 +53,6 @@ class IoT(Facade["IoTClient"]):
     to wait for one that is still running (``InvalidArgumentError``, after the first
     describe); wait for its executions, or cancel it, instead.
     """
-
-    service: ClassVar[str] = "iot"
-
-    JOB_POLICY: ClassVar[WaitPolicy] = IOT_JOB.policy
-    """Rollouts take minutes to days; polls back off to every 5 minutes."""
-    EXECUTION_POLICY: ClassVar[WaitPolicy] = IOT_EXECUTION.policy
-    """An execution may end in seconds (a config push) or hours (firmware over a slow link)."""
 
     def describe_job(self, job_id: str) -> iot.Job:
         """Return the job ``job_id``."""
@@ -65,16 +79,6 @@ class IoT(Facade["IoTClient"]):
     ) -> iot.JobExecution:
         """Return the execution of ``job_id`` on ``thing_name`` (the latest one by default)."""
         return self._get(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
-
-    def job(self, job_id: str) -> Target[iot.Job]:
-        """A handle on a job, for :func:`jobkit.as_completed` (checks the id, calls nothing)."""
-        return self._target(IOT_JOB.bind(job_id))
-
-    def job_execution(
-        self, job_id: str, thing_name: str, execution_number: int | None = None
-    ) -> Target[iot.JobExecution]:
-        """A handle on one thing's execution (the latest by default), for :func:`jobkit.as_completed`."""
-        return self._target(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
 
     def wait_for_job(
         self,

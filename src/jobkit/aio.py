@@ -16,12 +16,15 @@ stops a wait at once (no further AWS call starts) and raises ``CancelledError``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from jobkit._amplify import AmplifyBase
 from jobkit._async import asleep_for, bounded, drive_group, in_daemon_thread
 from jobkit._async import wait_until_terminal as _wait_until_terminal
 from jobkit._aws_errors import translated
+from jobkit._devicefarm import DeviceFarmBase
 from jobkit._facade import ClientHolder, Reuse, checked, require, unreadable
+from jobkit._iot import IoTBase
 from jobkit._many import DEFAULT_WORKERS, check_group
 from jobkit._operations import (
     AMPLIFY_JOB,
@@ -36,6 +39,10 @@ from jobkit._waiting import WaitPolicy
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterable
+
+    from mypy_boto3_amplify import AmplifyClient  # noqa: F401 -- named in a base class string
+    from mypy_boto3_devicefarm import DeviceFarmClient  # noqa: F401
+    from mypy_boto3_iot import IoTClient  # noqa: F401
 
     from jobkit import amplify, devicefarm, iot
     from jobkit._deadline import Deadline
@@ -132,13 +139,8 @@ class AsyncFacade(ClientHolder[C]):
         )
 
 
-class DeviceFarm(AsyncFacade[Any]):
+class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
     """Device Farm jobs and remote access sessions, awaited (see :class:`jobkit.DeviceFarm`)."""
-
-    service: ClassVar[str] = "devicefarm"
-    default_region: ClassVar[str | None] = "us-west-2"
-    JOB_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_JOB.policy
-    SESSION_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_SESSION.policy
 
     async def get_job(self, arn: str) -> devicefarm.Job:
         """Return the job with this ARN."""
@@ -147,14 +149,6 @@ class DeviceFarm(AsyncFacade[Any]):
     async def get_remote_access_session(self, arn: str) -> devicefarm.RemoteAccessSession:
         """Return the remote access session with this ARN."""
         return await self._get(DEVICEFARM_SESSION.bind(arn))
-
-    def job(self, arn: str) -> Target[devicefarm.Job]:
-        """A handle on a job, for :func:`as_completed` (checks the ARN, calls nothing)."""
-        return self._target(DEVICEFARM_JOB.bind(arn))
-
-    def remote_access_session(self, arn: str) -> Target[devicefarm.RemoteAccessSession]:
-        """A handle on a remote access session, for :func:`as_completed`."""
-        return self._target(DEVICEFARM_SESSION.bind(arn))
 
     async def wait_for_job(
         self,
@@ -181,19 +175,12 @@ class DeviceFarm(AsyncFacade[Any]):
         return await self._wait(bound, policy=policy, on_update=on_update, check=check)
 
 
-class Amplify(AsyncFacade[Any]):
+class Amplify(AmplifyBase, AsyncFacade["AmplifyClient"]):
     """Amplify jobs, awaited (see :class:`jobkit.Amplify`)."""
-
-    service: ClassVar[str] = "amplify"
-    JOB_POLICY: ClassVar[WaitPolicy] = AMPLIFY_JOB.policy
 
     async def get_job(self, app_id: str, branch_name: str, job_id: str) -> amplify.Job:
         """Return job ``job_id`` of branch ``branch_name`` of app ``app_id``."""
         return await self._get(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
-
-    def job(self, app_id: str, branch_name: str, job_id: str) -> Target[amplify.Job]:
-        """A handle on a job, for :func:`as_completed` (checks the ids, calls nothing)."""
-        return self._target(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
 
     async def wait_for_job(
         self,
@@ -210,12 +197,8 @@ class Amplify(AsyncFacade[Any]):
         return await self._wait(bound, policy=policy, on_update=on_update, check=check)
 
 
-class IoT(AsyncFacade[Any]):
+class IoT(IoTBase, AsyncFacade["IoTClient"]):
     """IoT jobs and job executions, awaited (see :class:`jobkit.IoT`)."""
-
-    service: ClassVar[str] = "iot"
-    JOB_POLICY: ClassVar[WaitPolicy] = IOT_JOB.policy
-    EXECUTION_POLICY: ClassVar[WaitPolicy] = IOT_EXECUTION.policy
 
     async def describe_job(self, job_id: str) -> iot.Job:
         """Return the job ``job_id`` (an id or a job ARN)."""
@@ -226,16 +209,6 @@ class IoT(AsyncFacade[Any]):
     ) -> iot.JobExecution:
         """Return the execution of ``job_id`` on ``thing_name`` (the latest one by default)."""
         return await self._get(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
-
-    def job(self, job_id: str) -> Target[iot.Job]:
-        """A handle on a job, for :func:`as_completed` (checks the id, calls nothing)."""
-        return self._target(IOT_JOB.bind(job_id))
-
-    def job_execution(
-        self, job_id: str, thing_name: str, execution_number: int | None = None
-    ) -> Target[iot.JobExecution]:
-        """A handle on one thing's execution (the latest by default), for :func:`as_completed`."""
-        return self._target(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
 
     async def wait_for_job(
         self,
