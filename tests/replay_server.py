@@ -53,7 +53,7 @@ class Replay:
         replay = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_: object) -> None:
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 -- the base names it
                 return
 
             def do_POST(self) -> None:

@@ -6,119 +6,23 @@ Farm and Amplify responses (``tests/replay_server.py``).
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
-import pty
-import re
-import select
 import signal
-import struct
 import subprocess
 import sys
-import termios
-import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from cli_helpers import ARN, FAST, env, iot_job, jobkit, moto, replay
+from jobkit._cli import main
 from jobkit._cli._durations import parse_duration
-from jobkit.testing import MotoIoT
-from replay_server import Replay, canned, devicefarm_job
+from replay_server import Replay, devicefarm_job
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from jobkit.testing import MotoIoT
 
 pytestmark = pytest.mark.integration
-
-FAST = ["--min-delay", "0.01", "--max-delay", "0.01"]
-RUN = "5e01a8c7-c861-4c0a-b1d5-5ec6e6c6dd23/0fcac17b-6122-44d7-ae5a-12345EXAMPLE"
-ARN = f"arn:aws:devicefarm:us-west-2:123456789012:job:{RUN}/00000"
-LONG_ARN = f"arn:aws:devicefarm:us-west-2:123456789012:job:{RUN}-{'x' * 90}/00001"
-SESSION = "arn:aws:devicefarm:us-west-2:123456789012:session:5e01a8c7-c861-4c0a-b1d5/abc/00000"
-APP, BRANCH = "d2a4xexample1", "main"
-
-# Planted secrets: each value below must never appear in output unless --show-secrets.
-SIGV4 = (
-    "https://b.s3.amazonaws.com/video.mp4?X-Amz-Algorithm=AWS4-HMAC-SHA256"
-    "&X-Amz-Credential=AKIAPLANTEDCRED4%2F20260101%2Fus-west-2%2Fs3%2Faws4_request"
-    "&X-Amz-Security-Token=PLANTEDTOKEN4&X-Amz-Signature=PLANTEDSIG4"
-)
-SIGV2 = "https://b.s3.amazonaws.com/log.txt?AWSAccessKeyId=AKIAPLANTEDV2&Expires=1&Signature=PLANTEDSIG2"
-CLOUDFRONT = (
-    "https://d1.cloudfront.net/shot.png?Expires=1&Signature=PLANTEDCFSIG&Key-Pair-Id=PLANTEDKPID"
-)
-CLOUDFRONT_POLICY = (
-    "https://d1.cloudfront.net/a.png?Policy=PLANTEDPOLICY&Signature=PLANTEDCF2&Key-Pair-Id=K"
-)
-SENSITIVE = ("PLANTED-DRIVER-ENDPOINT", "PLANTED-INTERACTIVE-ENDPOINT", "PLANTED-DETAILS-URL")
-SECRETS = (
-    "PLANTEDCRED4",
-    "PLANTEDTOKEN4",
-    "PLANTEDSIG4",
-    "AKIAPLANTEDV2",
-    "PLANTEDSIG2",
-    "PLANTEDCFSIG",
-    "PLANTEDKPID",
-    "PLANTEDPOLICY",
-    "PLANTEDCF2",
-    *SENSITIVE,
-)
-
-
-@pytest.fixture(scope="module")
-def moto() -> Iterator[MotoIoT]:
-    with MotoIoT() as server:
-        yield server
-
-
-@pytest.fixture
-def replay() -> Iterator[Replay]:
-    with Replay() as server:
-        yield server
-
-
-@pytest.fixture
-def env() -> dict[str, str]:
-    src = str(Path(__file__).parent.parent / "src")
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("AWS_", "GITHUB_")) and k != "COLUMNS"
-    }
-    return {
-        **clean,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
-    }
-
-
-def jobkit(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "jobkit", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-
-
-_ids = iter(range(1_000_000))
-
-
-def iot_job(moto: MotoIoT, things: int = 2) -> tuple[str, list[str]]:
-    n = next(_ids)
-    names = [f"ci-{n}-thing-{i}" for i in range(things)]
-    job_id = f"ci-job-{n}"
-    moto.create_job(job_id, names)
-    return job_id, names
-
+_ = (env, moto, replay)  # fixtures, used by name
 
 # Durations
 
@@ -141,11 +45,21 @@ def test_durations(text: str, seconds: float) -> None:
 
 @pytest.mark.parametrize("text", ["abc", "", "1h2h", "15x", "m", "nan", "inf"])
 def test_not_durations(text: str) -> None:
-    with pytest.raises(ValueError, match="e.g. 90, 90s, 15m or 1h30m"):
+    with pytest.raises(ValueError, match=r"e\.g\. 90, 90s, 15m or 1h30m"):
         parse_duration(text)
 
 
-def test_every_time_option_takes_durations_with_clear_errors(env: dict[str, str]) -> None:
+def _usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Parse ``argv`` in-process (no AWS involved): the usage error's message."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    assert exit_info.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_every_time_option_takes_durations_with_clear_errors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     for flag in (
         "--timeout",
         "--min-delay",
@@ -154,14 +68,15 @@ def test_every_time_option_takes_durations_with_clear_errors(env: dict[str, str]
         "--connect-timeout",
         "--read-timeout",
     ):
-        bad = jobkit(env, "wait", "iot-job", "x", flag, "abc")
-        assert bad.returncode == 2
-        assert bad.stderr.startswith(
+        err = _usage_error(capsys, "wait", "iot-job", "x", flag, "abc")
+        assert err.startswith(
             f"jobkit: error: {flag} 'abc' is not a duration; use e.g. 90, 90s, 15m or 1h30m"
-        ), bad.stderr
-    bad = jobkit(env, "wait", "iot-job", "x", "--connect-timeout", "2h")
-    assert bad.returncode == 2
-    assert "--connect-timeout is 2h; it must be below 1h" in bad.stderr
+        ), err
+    err = _usage_error(capsys, "wait", "iot-job", "x", "--connect-timeout", "2h")
+    assert "--connect-timeout is 2h; it must be below 1h" in err
+
+
+def test_policy_errors_name_flags(env: dict[str, str]) -> None:
     bad = jobkit(env, "wait", "iot-job", "x", "--min-delay", "1m", "--max-delay", "30s")
     assert bad.returncode == 2
     assert "--max-delay (30) is below --min-delay (60)" in bad.stderr
@@ -320,10 +235,12 @@ def test_closed_stdout_ends_quietly_with_the_exit_code(replay: Replay, env: dict
         assert err == ""
     shell = subprocess.run(
         [
-            "bash",
+            "/bin/bash",
             "-c",
-            f"set -o pipefail; {sys.executable} -m jobkit get devicefarm-job {ARN} "
-            f"--endpoint-url {replay.url} --output json | head -2",
+            (
+                f"set -o pipefail; {sys.executable} -m jobkit get devicefarm-job {ARN} "
+                f"--endpoint-url {replay.url} --output json | head -2"
+            ),
         ],
         capture_output=True,
         text=True,
