@@ -28,7 +28,7 @@ from jobkit.errors import InvalidArgumentError, JobkitError
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Sequence
 
-__all__ = ["DEFAULT_WORKERS", "as_completed", "check_group", "wait_all"]
+__all__ = ["DEFAULT_WORKERS", "as_completed", "check_group", "in_input_order", "wait_all"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -147,10 +147,15 @@ def wait_all(
     Same arguments and rules as :func:`as_completed`.
     """
     items, budget = check_group(targets, policy, rate, on_update, max_workers, sync=True)
-    order = {id(t): i for i, t in enumerate(items)}
-    results = list(_drive(items, policy, budget, on_update, max_workers))
-    results.sort(key=lambda r: order[id(r.target)])
-    return results
+    return in_input_order(items, _drive(items, policy, budget, on_update, max_workers))
+
+
+def in_input_order(
+    targets: Sequence[Target[Any]], results: Iterable[WaitResult[R]]
+) -> list[WaitResult[R]]:
+    """``results`` sorted the way their targets were given."""
+    order = {id(t): i for i, t in enumerate(targets)}
+    return sorted(results, key=lambda r: order[id(r.target)])
 
 
 def _drive(

@@ -25,7 +25,7 @@ from jobkit._aws_errors import translated
 from jobkit._devicefarm import DeviceFarmBase
 from jobkit._facade import ClientHolder, Reuse, checked, require, unreadable
 from jobkit._iot import IoTBase
-from jobkit._many import DEFAULT_WORKERS, check_group
+from jobkit._many import DEFAULT_WORKERS, check_group, in_input_order
 from jobkit._operations import (
     AMPLIFY_JOB,
     DEVICEFARM_JOB,
@@ -266,7 +266,5 @@ async def wait_all(
 ) -> list[WaitResult[R]]:
     """Wait for many targets at once; every :class:`WaitResult` in input order."""
     items, budget = check_group(targets, policy, rate, on_update, max_workers)
-    order = {id(t): i for i, t in enumerate(items)}
     results = [r async for r in drive_group(items, policy, budget, on_update, max_workers)]
-    results.sort(key=lambda r: order[id(r.target)])
-    return results
+    return in_input_order(items, results)
