@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Outcome", "Resource"]
+__all__ = ["Outcome", "Resource", "with_outcome"]
 
 
 class Outcome(enum.StrEnum):
@@ -29,3 +29,8 @@ class Resource(Protocol):
     def outcome(self) -> Outcome | None:
         """How the resource ended; ``None`` while it is not terminal."""
         ...
+
+
+def with_outcome(text: str, outcome: Outcome | None) -> str:
+    """``text``, followed by ``-> OUTCOME`` once there is one (for one-line descriptions)."""
+    return f"{text} -> {outcome}" if outcome is not None else text

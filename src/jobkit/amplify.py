@@ -16,7 +16,7 @@ from attrs import field, frozen
 
 from jobkit._enums import AwsEnum
 from jobkit._model import Model
-from jobkit._outcome import Outcome
+from jobkit._outcome import Outcome, with_outcome
 from jobkit._redact import redact_url, redact_url_map
 
 __all__ = [
@@ -122,6 +122,16 @@ class Job(Model):
         """SUCCEEDED, FAILED or CANCELLED as the summary says; None until done."""
         status = self.status
         return None if status is None else _TERMINAL.get(status)
+
+    def describe(self) -> str:
+        """One line for logs and progress, e.g. ``RUNNING (step 2/3 DEPLOY: RUNNING)``."""
+        text = f"{self.status or 'UNKNOWN'}"
+        steps = self.steps or ()
+        if steps:
+            active = next((s for s in steps if s.status != "SUCCEED"), steps[-1])
+            index = steps.index(active) + 1
+            text += f" (step {index}/{len(steps)} {active.step_name}: {active.status})"
+        return with_outcome(text, self.outcome)
 
 
 @frozen(kw_only=True, repr=False)

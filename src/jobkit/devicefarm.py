@@ -15,7 +15,7 @@ from attrs import field, frozen
 
 from jobkit._enums import AwsEnum
 from jobkit._model import Model
-from jobkit._outcome import Outcome
+from jobkit._outcome import Outcome, with_outcome
 from jobkit._redact import redact_secret, redact_url
 
 __all__ = [
@@ -195,6 +195,25 @@ class Counters(Model):
             )
         )
 
+    def summary(self) -> str:
+        """E.g. ``12/40 tests, 11 passed, 1 failed``; empty when there is no total."""
+        if not self.total:
+            return ""
+        parts = [f"{self.finished}/{self.total} tests"]
+        parts += [
+            f"{n} {name}"
+            for name, n in (
+                ("passed", self.passed),
+                ("failed", self.failed),
+                ("errored", self.errored),
+                ("warned", self.warned),
+                ("stopped", self.stopped),
+                ("skipped", self.skipped),
+            )
+            if n
+        ]
+        return ", ".join(parts)
+
 
 @frozen(kw_only=True, repr=False)
 class CPU(Model):
@@ -338,6 +357,19 @@ class JobInsights(Model):
     test_report: TestReport | None = None
 
 
+def _describe(
+    status: ExecutionStatus | None,
+    result: ExecutionResult | None,
+    counters: Counters | None,
+    outcome: Outcome | None,
+) -> str:
+    text = f"{status or 'UNKNOWN'}"
+    if status is ExecutionStatus.COMPLETED:
+        text += f"/{result or 'UNKNOWN'}"
+    summary = counters.summary() if counters is not None else ""
+    return with_outcome(f"{text} ({summary})" if summary else text, outcome)
+
+
 def _outcome(status: ExecutionStatus | None, result: ExecutionResult | None) -> Outcome | None:
     if status is not ExecutionStatus.COMPLETED:
         return None
@@ -387,6 +419,10 @@ class Job(Model):
             return None
         return min(1.0, c.finished / c.total)
 
+    def describe(self) -> str:
+        """One line for logs and progress, e.g. ``RUNNING (12/40 tests, 12 passed)``."""
+        return _describe(self.status, self.result, self.counters, self.outcome)
+
 
 @frozen(kw_only=True, repr=False)
 class RemoteAccessSession(Model):
@@ -432,6 +468,10 @@ class RemoteAccessSession(Model):
     def outcome(self) -> Outcome | None:
         """SUCCEEDED: PASSED/WARNED; CANCELLED: STOPPED/SKIPPED; else FAILED; None if running."""
         return _outcome(self.status, self.result)
+
+    def describe(self) -> str:
+        """One line for logs and progress, e.g. ``COMPLETED/PASSED -> SUCCEEDED``."""
+        return _describe(self.status, self.result, None, self.outcome)
 
 
 @frozen(kw_only=True, repr=False)

@@ -16,7 +16,7 @@ from attrs import field, frozen
 
 from jobkit._enums import AwsEnum
 from jobkit._model import Model
-from jobkit._outcome import Outcome
+from jobkit._outcome import Outcome, with_outcome
 from jobkit._redact import redact_url
 
 __all__ = [
@@ -307,6 +307,15 @@ class Job(Model):
             return None
         return d.finished_things / d.total_things
 
+    def describe(self) -> str:
+        """One line for logs and progress, e.g. ``IN_PROGRESS (40/50 things succeeded, 2 failed)``."""
+        text = f"{self.status or 'UNKNOWN'}"
+        d = self.job_process_details
+        if d is not None and d.total_things:
+            text += f" ({d.number_of_succeeded_things or 0}/{d.total_things} things succeeded"
+            text += f", {d.failed_things} failed)" if d.failed_things else ")"
+        return with_outcome(text, self.outcome)
+
 
 @frozen(kw_only=True, repr=False)
 class JobExecutionStatusDetails(Model):
@@ -351,6 +360,14 @@ class JobExecution(Model):
         """SUCCEEDED; FAILED for FAILED/TIMED_OUT/REJECTED; CANCELLED for CANCELED/REMOVED."""
         status = self.status
         return None if status is None else _EXECUTION_OUTCOME.get(status)
+
+    def describe(self) -> str:
+        """One line for logs and progress, e.g. ``FAILED (reason=checksum) -> FAILED``."""
+        text = f"{self.status or 'UNKNOWN'}"
+        details = self.status_details.details_map if self.status_details else None
+        if details:
+            text += " (" + ", ".join(f"{k}={v}" for k, v in sorted(details.items())) + ")"
+        return with_outcome(text, self.outcome)
 
 
 @frozen(kw_only=True, repr=False)
