@@ -10,13 +10,22 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import cast
 
-__all__ = ["REDACTED", "redact_extras", "redact_secret", "redact_url", "redact_url_map"]
+__all__ = [
+    "REDACTED",
+    "is_secret_key",
+    "redact_extras",
+    "redact_secret",
+    "redact_url",
+    "redact_url_map",
+]
 
 REDACTED = "'<redacted>'"
 
-# Query parameters that turn a URL into a bearer credential (SigV2/SigV4 presigning, STS tokens).
+# Query parameters that turn a URL into a bearer credential (SigV2/SigV4 presigning, STS
+# tokens, CloudFront signed URLs).
 _CREDENTIAL_QUERY = re.compile(
-    r"(x-amz-signature|x-amz-security-token|x-amz-credential|signature|awsaccesskeyid|token)=",
+    r"(x-amz-signature|x-amz-security-token|x-amz-credential|signature|awsaccesskeyid|token"
+    r"|key-pair-id|policy)=",
     re.IGNORECASE,
 )
 # RFC 3986 appendix B: matches every string, so splitting never fails (urlsplit raises on
@@ -24,9 +33,17 @@ _CREDENTIAL_QUERY = re.compile(
 _URL = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.DOTALL)
 # Keys of unknown members whose values are shown as redacted, whatever they hold.
 _SECRET_KEY = re.compile(
-    r"token|secret|passw|credential|private.?key|api.?key|signature|session.?key|authorization",
+    r"token|secret|passw|credential|private.?key|api.?key|signature|session.?key|authorization|"
+    r"driver.?endpoint|interactive.?endpoint|details.?url",
     re.IGNORECASE,
 )
+
+
+def is_secret_key(name: str) -> bool:
+    """Whether a member called ``name`` (camelCase or snake_case) holds a secret by its name."""
+    return _SECRET_KEY.search(name) is not None
+
+
 _MAX_DEPTH = 12
 _MAX_ITEMS = 200
 

@@ -21,7 +21,7 @@ import attrs
 
 from jobkit._model import extras
 from jobkit._names import camel_case
-from jobkit._redact import redact_url, redact_url_map
+from jobkit._redact import is_secret_key, redact_url, redact_url_map
 
 __all__ = ["HIDDEN", "public_json", "public_value", "scrub", "scrub_text"]
 
@@ -36,11 +36,6 @@ _CREDENTIAL_QUERY = re.compile(
     re.IGNORECASE,
 )
 # Names of unknown members whose values are hidden, whatever they hold.
-_SECRET_KEY = re.compile(
-    r"token|secret|passw|credential|private.?key|api.?key|signature|session.?key|authorization|"
-    r"driver.?endpoint|interactive.?endpoint|details.?url",
-    re.IGNORECASE,
-)
 
 
 def scrub_text(text: str) -> str:
@@ -72,9 +67,7 @@ def scrub(value: Any) -> Any:
     if isinstance(value, Mapping):
         pairs = cast("Mapping[object, Any]", value).items()
         return {
-            k: HIDDEN
-            if isinstance(k, str) and v is not None and _SECRET_KEY.search(k)
-            else scrub(v)
+            k: HIDDEN if isinstance(k, str) and v is not None and is_secret_key(k) else scrub(v)
             for k, v in pairs
         }
     if isinstance(value, list | tuple):
