@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextvars
 import threading
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any, TypeVar
+from queue import SimpleQueue
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from jobkit.errors import ServiceError
 
@@ -27,6 +28,7 @@ __all__ = [
     "GRACE",
     "CallAbandonedError",
     "Pacing",
+    "Worker",
     "bounded_call",
     "current_deadline",
     "current_rate",
@@ -126,20 +128,81 @@ def guard_client(client: Any, *, native_async: bool = False) -> None:
         events.register_first("before-send", spend, unique_id=_RATE_ID)
 
 
-def bounded_call(fn: Callable[[], T], deadline: Deadline, *, what: str, operation: str) -> T:
-    """Run ``fn()`` and return its result, giving up at the deadline plus :data:`GRACE`.
+def _abandoned(operation: str, what: str) -> CallAbandonedError:
+    msg = (
+        f"{operation} on {what} was still running at the wait's deadline and was "
+        "abandoned; check the network, or raise the timeout."
+    )
+    return CallAbandonedError(msg, code="DeadlineExceeded", operation=operation, retryable=True)
 
-    Raises:
-        CallAbandonedError: ``fn`` was still running (retryable: the wait decides).
-        BaseException: whatever ``fn`` raised.
+
+class Worker:
+    """One daemon thread that runs a wait's calls one at a time, each bounded by its deadline.
+
+    A wait owns one for all its polls (a thread per call would cost more than the call's
+    own overhead). A call still running at its deadline plus :data:`GRACE` is abandoned
+    with its thread, which exits when the call ends; the next call gets a new thread.
     """
-    future: Future[T] = Future()
-    context = contextvars.copy_context()
-    context.run(current_deadline.set, deadline)
 
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():  # pragma: no cover -- never cancelled
+    __slots__ = ("_inbox", "_pending", "_thread")
+
+    def __init__(self) -> None:
+        self._pending: Future[Any] | None = None
+        self._inbox: SimpleQueue[tuple[contextvars.Context, Callable[[], Any], Future[Any]] | None]
+        self._inbox = SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        # Interrupted mid-call (Ctrl-C), the call is abandoned; an idle thread is joined.
+        pending = self._pending
+        self.close(wait=pending is None or pending.done())
+
+    def run(self, fn: Callable[[], T], deadline: Deadline, *, what: str, operation: str) -> T:
+        """Run ``fn()`` on the worker thread; its result, or its exception, as if called here.
+
+        Raises:
+            CallAbandonedError: ``fn`` was still running at the deadline plus the grace.
+        """
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=_serve, args=(self._inbox,), name=f"jobkit {operation}", daemon=True
+            )
+            self._thread.start()
+        future: Future[T] = Future()
+        context = contextvars.copy_context()
+        context.run(current_deadline.set, deadline)
+        self._pending = future
+        self._inbox.put((context, fn, future))
+        limit = max(0.0, deadline.at - deadline.clock()) + GRACE
+        try:
+            return future.result(timeout=limit)
+        except TimeoutError:
+            if future.done():  # fn itself raised TimeoutError
+                raise
+            self.close(wait=False)
+            raise _abandoned(operation, what) from None
+
+    def close(self, *, wait: bool = True) -> None:
+        """Let the thread exit: at once if idle (``wait``), else after its current call."""
+        thread, self._thread = self._thread, None
+        if thread is None:
             return
+        self._inbox.put(None)
+        self._inbox = SimpleQueue()
+        if wait:
+            thread.join()
+
+
+def _serve(
+    inbox: SimpleQueue[tuple[contextvars.Context, Callable[[], Any], Future[Any]] | None],
+) -> None:
+    while (item := inbox.get()) is not None:
+        context, fn, future = item
+        if not future.set_running_or_notify_cancel():  # pragma: no cover -- never cancelled
+            continue
         try:
             result = context.run(fn)
         except BaseException as exc:  # noqa: BLE001 -- handed to the waiting thread as is
@@ -147,21 +210,15 @@ def bounded_call(fn: Callable[[], T], deadline: Deadline, *, what: str, operatio
         else:
             future.set_result(result)
 
-    worker = threading.Thread(target=run, name=f"jobkit {operation}", daemon=True)
-    worker.start()
-    limit = max(0.0, deadline.at - deadline.clock()) + GRACE
-    try:
-        return future.result(timeout=limit)
-    except TimeoutError:
-        if future.done():  # fn itself raised TimeoutError
-            raise
-        msg = (
-            f"{operation} on {what} was still running at the wait's deadline and was "
-            "abandoned; check the network, or raise the timeout."
-        )
-        raise CallAbandonedError(
-            msg, code="DeadlineExceeded", operation=operation, retryable=True
-        ) from None
-    finally:
-        if future.done():
-            worker.join()  # it has finished its work; this only waits for it to exit
+
+def bounded_call(fn: Callable[[], T], deadline: Deadline, *, what: str, operation: str) -> T:
+    """Run ``fn()`` bounded by ``deadline``: inline when a :class:`Worker` already bounds it.
+
+    Raises:
+        CallAbandonedError: ``fn`` was still running (retryable: the wait decides).
+        BaseException: whatever ``fn`` raised.
+    """
+    if current_deadline.get() is deadline:  # already on a worker bounded by this deadline
+        return fn()
+    with Worker() as worker:
+        return worker.run(fn, deadline, what=what, operation=operation)

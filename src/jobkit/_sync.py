@@ -1,14 +1,17 @@
 """The synchronous driver: runs a :class:`WaitCore` with real (or injected) time in this thread.
 
 The driver only does I/O -- it calls ``fetch`` and sleeps -- and asks the core what to
-do next. It starts no thread of its own (a facade's ``fetch`` may, to bound a call),
-so Ctrl-C simply propagates.
+do next. Each poll runs on the wait's one daemon :class:`~jobkit._calls.Worker` thread,
+which the driver stops waiting for at the poll's deadline (botocore's timeouts cannot
+bound a trickling response); Ctrl-C reaches this thread and simply propagates.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, TypeVar
 
+from jobkit._calls import Worker
 from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore
 from jobkit._deadline import Deadline
 from jobkit._outcome import Resource
@@ -50,21 +53,25 @@ def wait_until_terminal(
         policy, clock(), what=what, operation=operation, check=check, refuse=refuse
     )
     step: Step[R] = core.first()
-    while True:
-        if step.update is not None and on_update is not None:
-            on_update(step.update)
-        if isinstance(step, Poll):
-            try:
-                resource = fetch(Deadline(step.deadline, clock, sleep))
-            except JobkitError as exc:
-                step = core.failed(clock(), exc)
+    with Worker() as worker:  # every poll runs there, abandoned if it outlives its deadline
+        while True:
+            if step.update is not None and on_update is not None:
+                on_update(step.update)
+            if isinstance(step, Poll):
+                deadline = Deadline(step.deadline, clock, sleep)
+                try:
+                    resource = worker.run(
+                        functools.partial(fetch, deadline), deadline, what=what, operation=operation
+                    )
+                except JobkitError as exc:
+                    step = core.failed(clock(), exc)
+                else:
+                    step = core.observe(clock(), resource)
+            elif isinstance(step, Sleep):
+                sleep(step.seconds)
+                step = core.wake(clock())
+            elif isinstance(step, Done):
+                return step.resource
             else:
-                step = core.observe(clock(), resource)
-        elif isinstance(step, Sleep):
-            sleep(step.seconds)
-            step = core.wake(clock())
-        elif isinstance(step, Done):
-            return step.resource
-        else:
-            assert isinstance(step, Fail)  # noqa: S101 -- the four steps are exhaustive
-            raise step.error
+                assert isinstance(step, Fail)  # noqa: S101 -- the four steps are exhaustive
+                raise step.error
