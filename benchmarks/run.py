@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import conversion
+import many
 import per_poll
 import polling
 import startup
@@ -136,6 +137,15 @@ def main(argv: list[str] | None = None) -> int:
             for name, seconds in polls.items()
         ],
     )
+
+    # Many at once: always 10,000 executions and the same horizon (--quick does not shrink it:
+    # the targets are about 10,000); about two minutes of CPU.
+    crowd = many.run()
+    for title, header, rows in many.tables(crowd):
+        _table(title, header, rows)
+    print()
+    for line in many.notes(crowd):
+        print(f"- {line}")
 
     runs = max(5, int(15 * scale))
     imports = startup.imports(runs=runs)

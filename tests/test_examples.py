@@ -67,3 +67,14 @@ def test_demo_runs_end_to_end() -> None:
     assert "deploy outcome: SUCCEEDED" in result.stdout
     assert "X-Amz-Signature" not in result.stdout
     assert "COMPLETED (3/3 things succeeded) -> SUCCEEDED" in result.stderr
+
+
+def test_iot_ota_watch_example_reports_failed_things() -> None:
+    result = _run("iot_ota_watch.py", "--offline")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "watching 2000 things of ota-firmware-2026-11"
+    assert "[1000/2000] succeeded=" in result.stdout
+    assert "  failed: ota-device-" in result.stdout
+    assert "rollout done: succeeded=1854 failed=146 cancelled=0 not_ended=0" in lines
+    assert lines[-1].startswith("146 things did not succeed: ota-device-")
