@@ -6,12 +6,16 @@ from typing import Any
 
 import botocore.session
 
-from jobkit._operations import OPERATIONS
+from jobkit._operations import CALLS, OPERATIONS
 
 RESPONSE_MODELS: dict[tuple[str, str], type[Any]] = {
-    (op.service, op.method): op.response for op in OPERATIONS
+    **{(op.service, op.method): op.response for op in OPERATIONS},
+    **{(call.service, call.method): call.response for call in CALLS},
 }
-RESOURCE_KEYS: dict[tuple[str, str], str] = {(op.service, op.method): op.key for op in OPERATIONS}
+RESOURCE_KEYS: dict[tuple[str, str], str] = {
+    **{(op.service, op.method): op.key for op in OPERATIONS},
+    **{(call.service, call.method): call.key for call in CALLS},
+}
 
 
 def make_client(service: str, region_name: str = "us-west-2", **kwargs: Any) -> Any:

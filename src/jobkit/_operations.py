@@ -28,13 +28,24 @@ from jobkit._waiting import WaitPolicy
 
 __all__ = [
     "AMPLIFY_JOB",
+    "AMPLIFY_LIST_JOBS",
+    "AMPLIFY_START_JOB",
+    "CALLS",
     "DEVICEFARM_JOB",
+    "DEVICEFARM_LIST_ARTIFACTS",
+    "DEVICEFARM_LIST_JOBS",
+    "DEVICEFARM_LIST_RUNS",
+    "DEVICEFARM_LIST_SUITES",
+    "DEVICEFARM_LIST_TESTS",
+    "DEVICEFARM_RUN",
     "DEVICEFARM_SESSION",
     "IOT_EXECUTION",
     "IOT_JOB",
+    "IOT_LIST_EXECUTIONS",
     "OPERATIONS",
     "Batch",
     "Bound",
+    "Call",
     "Operation",
     "by_command",
 ]
@@ -100,6 +111,8 @@ class Operation(Generic[R]):
         command: the resource word of the ``jobkit`` command.
         get: the facade method that reads it; ``wait``: the one that waits for it.
         cancel: the boto3 method that stops it (same ids, never ``force``), if any.
+        cancel_params: the boto3 parameters ``cancel`` takes, when not all of ``params``
+            (``cancel_job_execution`` takes no execution number).
         refuse: may return why a resource can never end on its own (the wait refuses it).
         batch: how many-at-once waits observe these resources through one list call.
     """
@@ -120,8 +133,18 @@ class Operation(Generic[R]):
     get: str
     wait: str
     cancel: str | None = None
+    cancel_params: tuple[str, ...] | None = None
     refuse: Callable[[R], str | None] | None = None
     batch: Batch[R] | None = None
+
+    def cancel_call(self, bound: Bound[R]) -> tuple[str, str, dict[str, Any]] | None:
+        """The boto3 method, API name and parameters that stop ``bound``'s resource, if any."""
+        if self.cancel is None:
+            return None
+        keep = self.cancel_params
+        params = {k: v for k, v in bound.params.items() if keep is None or k in keep}
+        api = "".join(part.capitalize() for part in self.cancel.split("_"))
+        return self.cancel, api, params
 
     def bind(self, *ids: object) -> Bound[R]:
         """Check ``ids`` before any call and return the bound operation."""
@@ -131,6 +154,112 @@ class Operation(Generic[R]):
         }
         what = self.what.format(**dict(zip(self.ids, clean, strict=True)))
         return Bound(operation=self, ids=clean, params=params, what=what)
+
+
+@frozen(kw_only=True)
+class Call:
+    """A list or start call around the waits (what CI scripts do before and after one).
+
+    Args:
+        service: the boto3 service name.
+        method: the boto3 client method (``"list_tests"``).
+        api: the AWS API operation name (``"ListTests"``).
+        response: the jobkit model of one whole response (one page).
+        key: the response member holding the items (or the one resource).
+        model: the jobkit model of one item.
+        paged: whether the call pages with ``nextToken``.
+        page_size: the parameter and value that ask for the largest pages, if any.
+    """
+
+    service: str
+    method: str
+    api: str
+    response: type[Any]
+    key: str
+    model: type[Any]
+    paged: bool = True
+    page_size: tuple[str, int] | None = None
+
+
+DEVICEFARM_LIST_RUNS = Call(
+    service="devicefarm",
+    method="list_runs",
+    api="ListRuns",
+    response=devicefarm.ListRunsResponse,
+    key="runs",
+    model=devicefarm.Run,
+)
+DEVICEFARM_LIST_JOBS = Call(
+    service="devicefarm",
+    method="list_jobs",
+    api="ListJobs",
+    response=devicefarm.ListJobsResponse,
+    key="jobs",
+    model=devicefarm.Job,
+)
+DEVICEFARM_LIST_SUITES = Call(
+    service="devicefarm",
+    method="list_suites",
+    api="ListSuites",
+    response=devicefarm.ListSuitesResponse,
+    key="suites",
+    model=devicefarm.Suite,
+)
+DEVICEFARM_LIST_TESTS = Call(
+    service="devicefarm",
+    method="list_tests",
+    api="ListTests",
+    response=devicefarm.ListTestsResponse,
+    key="tests",
+    model=devicefarm.Test,
+)
+DEVICEFARM_LIST_ARTIFACTS = Call(
+    service="devicefarm",
+    method="list_artifacts",
+    api="ListArtifacts",
+    response=devicefarm.ListArtifactsResponse,
+    key="artifacts",
+    model=devicefarm.Artifact,
+)
+AMPLIFY_LIST_JOBS = Call(
+    service="amplify",
+    method="list_jobs",
+    api="ListJobs",
+    response=amplify.ListJobsResponse,
+    key="jobSummaries",
+    model=amplify.JobSummary,
+    page_size=("maxResults", 50),
+)
+AMPLIFY_START_JOB = Call(
+    service="amplify",
+    method="start_job",
+    api="StartJob",
+    response=amplify.StartJobResponse,
+    key="jobSummary",
+    model=amplify.JobSummary,
+    paged=False,
+)
+IOT_LIST_EXECUTIONS = Call(
+    service="iot",
+    method="list_job_executions_for_job",
+    api="ListJobExecutionsForJob",
+    response=iot.ListJobExecutionsForJobResponse,
+    key="executionSummaries",
+    model=iot.JobExecutionSummaryForJob,
+    page_size=("maxResults", 250),
+)
+
+CALLS: tuple[Call, ...] = (
+    DEVICEFARM_LIST_RUNS,
+    DEVICEFARM_LIST_JOBS,
+    DEVICEFARM_LIST_SUITES,
+    DEVICEFARM_LIST_TESTS,
+    DEVICEFARM_LIST_ARTIFACTS,
+    AMPLIFY_LIST_JOBS,
+    AMPLIFY_START_JOB,
+    IOT_LIST_EXECUTIONS,
+)
+"""The list and start calls jobkit makes around the waits; their models are drift-checked too."""
 
 
 def _one_arn(kind: str) -> Callable[[object], tuple[str]]:
@@ -163,6 +292,18 @@ def _run_of_job(ids: tuple[Any, ...]) -> dict[str, Any]:
     # arn:aws:devicefarm:REGION:ACCOUNT:job:PROJECT/RUN/JOB -> the run's ARN
     prefix, _, path = str(ids[0]).rpartition(":job:")
     return {"arn": f"{prefix}:run:{path.rsplit('/', 1)[0]}"}
+
+
+def _project_of_run(ids: tuple[Any, ...]) -> dict[str, Any]:
+    # arn:aws:devicefarm:REGION:ACCOUNT:run:PROJECT/RUN -> the project's ARN
+    prefix, _, path = str(ids[0]).rpartition(":run:")
+    return {"arn": f"{prefix}:project:{path.split('/', 1)[0]}"}
+
+
+def _read_devicefarm_run(
+    item: dict[str, Any], _: dict[str, Any]
+) -> tuple[tuple[Hashable, ...], devicefarm.Run]:
+    return (item.get("arn"),), structure(item, devicefarm.Run)
 
 
 def _read_devicefarm_job(
@@ -213,6 +354,36 @@ DEVICEFARM_JOB: Operation[devicefarm.Job] = Operation(
         parent=_run_of_job,
         member=lambda ids: ids[0],
         read=_read_devicefarm_job,
+        full=True,
+    ),
+)
+
+DEVICEFARM_RUN: Operation[devicefarm.Run] = Operation(
+    service="devicefarm",
+    method="get_run",
+    api="GetRun",
+    key="run",
+    model=devicefarm.Run,
+    response=devicefarm.GetRunResponse,
+    ids=("arn",),
+    params=("arn",),
+    check=_one_arn("run"),
+    label="Device Farm run",
+    what="Device Farm run {arn}",
+    # A run is its devices' jobs, in parallel or waiting for a slot: as long as its longest
+    # job, or several; completed jobs and test counters give the time left.
+    policy=WaitPolicy(timeout=6 * 3600, min_delay=5, max_delay=180),
+    command="devicefarm-run",
+    get="get_run",
+    wait="wait_for_run",
+    cancel="stop_run",
+    batch=Batch(
+        method="list_runs",
+        api="ListRuns",
+        key="runs",
+        parent=_project_of_run,
+        member=lambda ids: ids[0],
+        read=_read_devicefarm_run,
         full=True,
     ),
 )
@@ -305,6 +476,7 @@ IOT_EXECUTION: Operation[iot.JobExecution] = Operation(
     get="describe_job_execution",
     wait="wait_for_job_execution",
     cancel="cancel_job_execution",
+    cancel_params=("jobId", "thingName"),
     batch=Batch(
         method="list_job_executions_for_job",
         api="ListJobExecutionsForJob",
@@ -319,6 +491,7 @@ IOT_EXECUTION: Operation[iot.JobExecution] = Operation(
 
 OPERATIONS: tuple[Operation[Any], ...] = (
     DEVICEFARM_JOB,
+    DEVICEFARM_RUN,
     DEVICEFARM_SESSION,
     AMPLIFY_JOB,
     IOT_JOB,

@@ -12,12 +12,17 @@ import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.utils import parse_to_aware_datetime
 
+from jobkit._operations import CALLS as _CALLS
 from jobkit._operations import OPERATIONS as _TABLE
 
 __all__ = ["OPERATIONS", "load_stub", "output_shape", "scenarios", "stubs_dir"]
 
-OPERATIONS: dict[tuple[str, str], str] = {(op.service, op.method): op.api for op in _TABLE}
-"""(service, boto3 method) -> the API operation name, from the operation table."""
+OPERATIONS: dict[tuple[str, str], str] = {
+    **{(op.service, op.method): op.api for op in _TABLE},
+    **{(call.service, call.method): call.api for call in _CALLS},
+}
+"""(service, boto3 method) -> the API operation name: the table's reads, then the list and
+start calls around them (``jobkit._operations.CALLS``)."""
 
 
 @functools.cache
@@ -41,7 +46,7 @@ def output_shape(service: str, operation: str) -> StructureShape:
     """Return botocore's output shape of ``service.operation`` (boto3 method name)."""
     model = _session().get_service_model(service)
     shape = model.operation_model(OPERATIONS[service, operation]).output_shape
-    assert isinstance(shape, StructureShape)  # noqa: S101 -- all five operations have an output
+    assert isinstance(shape, StructureShape)  # noqa: S101 -- every listed operation has an output
     return shape
 
 

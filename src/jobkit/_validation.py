@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_EXECUTION_NUMBER",
+    "amplify_app_branch",
     "amplify_ids",
     "as_seconds",
     "delay_range",
     "devicefarm_arn",
+    "devicefarm_arn_of",
     "endpoint_url",
     "finite_non_negative",
     "iot_execution_number",
@@ -84,6 +86,12 @@ _HINTS = {
     ("suite", "job"): "pass the ARN of the job that contains it",
     ("test", "job"): "pass the ARN of the job that contains it",
     ("device", "job"): "a device is not a job; pass the job ARN from list_jobs",
+    (
+        "job",
+        "run",
+    ): "pass the ARN of the run that contains it (...:run:PROJECT/RUN), or wait for the job",
+    ("suite", "run"): "pass the ARN of the run that contains it",
+    ("test", "run"): "pass the ARN of the run that contains it",
 }
 # botocore's patterns and length bounds (AmazonResourceName, AppId, BranchName, JobId, ThingName).
 _DEVICEFARM_ARN_MIN, _DEVICEFARM_ARN_MAX = 32, 1011
@@ -206,6 +214,28 @@ def devicefarm_arn(value: object, expected: str, *, name: str = "arn") -> str:
     return arn
 
 
+def devicefarm_arn_of(
+    value: object, kinds: tuple[str, ...], *, name: str = "arn"
+) -> tuple[str, str]:
+    """Check a Device Farm ARN of one of ``kinds`` (``("run", "job")``); return it and its kind."""
+    match = _ARN.fullmatch(value) if isinstance(value, str) else None
+    if match is not None and match["service"] == "devicefarm" and match["type"] in kinds:
+        return devicefarm_arn(value, match["type"], name=name), match["type"]
+    try:
+        devicefarm_arn(value, kinds[0], name=name)
+    except InvalidArgumentError:
+        if match is None or match["service"] != "devicefarm":
+            raise
+    assert match is not None  # noqa: S101 -- only a Device Farm ARN of another kind gets here
+    wanted = " or ".join(_DEVICEFARM_TYPES[k] for k in kinds)
+    found = _DEVICEFARM_TYPES.get(match["type"], match["type"])
+    msg = (
+        f"{name} {shown(value)} is a Device Farm {found} ARN, not a {wanted} ARN; "
+        f"pass the ARN of the {wanted} it belongs to."
+    )
+    raise _fail(msg)
+
+
 def _matching(value: object, name: str, pattern: re.Pattern[str], noun: str, advice: str) -> str:
     text = _plain(value, name, noun, advice)
     if not pattern.fullmatch(text):
@@ -252,6 +282,12 @@ def amplify_ids(app_id: object, branch_name: object, job_id: object) -> tuple[st
             "pass the job's number (1-255 digits), e.g. '42'.",
         ),
     )
+
+
+def amplify_app_branch(app_id: object, branch_name: object) -> tuple[str, str]:
+    """Check an Amplify app id and branch name (no job id)."""
+    app, branch, _ = amplify_ids(app_id, branch_name, "1")
+    return app, branch
 
 
 def iot_job_id(value: object) -> str:

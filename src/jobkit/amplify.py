@@ -25,7 +25,9 @@ __all__ = [
     "JobStatus",
     "JobSummary",
     "JobType",
+    "ListJobsResponse",
     "SourceUrlType",
+    "StartJobResponse",
     "Step",
 ]
 
@@ -123,6 +125,11 @@ class Job(Model):
         status = self.status
         return None if status is None else _TERMINAL.get(status)
 
+    @property
+    def failed_steps(self) -> tuple[Step, ...]:
+        """The steps that FAILED, in order (``status_reason`` and ``log_url`` say why)."""
+        return tuple(s for s in self.steps or () if s.status is JobStatus.FAILED)
+
     def describe(self) -> str:
         """One line for logs and progress, e.g. ``RUNNING (step 2/3 DEPLOY: RUNNING)``."""
         text = f"{self.status or 'UNKNOWN'}"
@@ -139,3 +146,18 @@ class GetJobResponse(Model):
     """The whole ``get_job`` response."""
 
     job: Job | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class StartJobResponse(Model):
+    """The whole ``start_job`` response: the new job's summary."""
+
+    job_summary: JobSummary | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class ListJobsResponse(Model):
+    """One page of ``list_jobs``: a branch's jobs, newest first."""
+
+    job_summaries: tuple[JobSummary, ...] | None = None
+    next_token: str | None = None

@@ -1,4 +1,4 @@
-"""Device Farm models: jobs, remote access sessions and what they contain.
+"""Device Farm models: runs, jobs, suites, tests, artifacts, remote access sessions.
 
 Pure data: nothing here talks to AWS. Attribute names are boto3's keys in
 snake_case (``heapSize`` -> ``heap_size``); every attribute is ``None`` when AWS
@@ -20,29 +20,56 @@ from jobkit._redact import redact_secret, redact_url
 
 __all__ = [
     "CPU",
+    "Artifact",
+    "ArtifactCategory",
+    "ArtifactType",
     "BillingMethod",
     "Counters",
+    "CustomerArtifactPaths",
     "Device",
     "DeviceAvailability",
+    "DeviceFilter",
+    "DeviceFilterAttribute",
     "DeviceFormFactor",
     "DeviceInstance",
     "DeviceMinutes",
     "DevicePlatform",
     "DeviceProxy",
+    "DeviceSelectionResult",
     "DeviceType",
+    "EnvironmentVariable",
     "ExecutionResult",
+    "ExecutionResultCode",
     "ExecutionStatus",
     "GetJobResponse",
     "GetRemoteAccessSessionResponse",
+    "GetRunResponse",
+    "InsightsType",
     "InstanceProfile",
     "InstanceStatus",
     "InteractionMode",
     "Job",
     "JobInsights",
+    "JobReport",
+    "JobReportMetrics",
+    "ListArtifactsResponse",
+    "ListJobsResponse",
+    "ListRunsResponse",
+    "ListSuitesResponse",
+    "ListTestsResponse",
+    "Location",
+    "NetworkProfile",
+    "NetworkProfileType",
+    "Radios",
     "RemoteAccessEndpoints",
     "RemoteAccessSession",
     "ReportStatus",
     "Resolution",
+    "RuleOperator",
+    "Run",
+    "RunInsights",
+    "Suite",
+    "Test",
     "TestReport",
     "TestReportMetrics",
     "TestType",
@@ -102,6 +129,100 @@ class ExecutionResult(AwsEnum):
     SKIPPED = "SKIPPED"
     ERRORED = "ERRORED"
     STOPPED = "STOPPED"
+
+
+class ExecutionResultCode(AwsEnum):
+    """Why a run could not be processed, when it could not."""
+
+    PARSING_FAILED = "PARSING_FAILED"
+    VPC_ENDPOINT_SETUP_FAILED = "VPC_ENDPOINT_SETUP_FAILED"
+
+
+class NetworkProfileType(AwsEnum):
+    """Whether a network profile is one of Device Farm's or the project's own."""
+
+    CURATED = "CURATED"
+    PRIVATE = "PRIVATE"
+
+
+class DeviceFilterAttribute(AwsEnum):
+    """The device attribute a run's device filter tests."""
+
+    ARN = "ARN"
+    PLATFORM = "PLATFORM"
+    OS_VERSION = "OS_VERSION"
+    MODEL = "MODEL"
+    AVAILABILITY = "AVAILABILITY"
+    FORM_FACTOR = "FORM_FACTOR"
+    DEVICE_TYPE = "DEVICE_TYPE"
+    MANUFACTURER = "MANUFACTURER"
+    REMOTE_ACCESS_ENABLED = "REMOTE_ACCESS_ENABLED"
+    REMOTE_DEBUG_ENABLED = "REMOTE_DEBUG_ENABLED"
+    INSTANCE_ARN = "INSTANCE_ARN"
+    INSTANCE_LABELS = "INSTANCE_LABELS"
+    FLEET_TYPE = "FLEET_TYPE"
+
+
+class RuleOperator(AwsEnum):
+    """How a device filter compares the attribute with its values."""
+
+    EQUALS = "EQUALS"
+    LESS_THAN = "LESS_THAN"
+    LESS_THAN_OR_EQUALS = "LESS_THAN_OR_EQUALS"
+    GREATER_THAN = "GREATER_THAN"
+    GREATER_THAN_OR_EQUALS = "GREATER_THAN_OR_EQUALS"
+    IN = "IN"
+    NOT_IN = "NOT_IN"
+    CONTAINS = "CONTAINS"
+
+
+class InsightsType(AwsEnum):
+    """Which insights a run asked Device Farm to produce."""
+
+    TEST_REPORT = "TEST_REPORT"
+    NONE = "NONE"
+
+
+class ArtifactCategory(AwsEnum):
+    """The categories ``ListArtifacts`` lists by (its ``type`` parameter)."""
+
+    SCREENSHOT = "SCREENSHOT"
+    FILE = "FILE"
+    LOG = "LOG"
+
+
+class ArtifactType(AwsEnum):
+    """What an artifact holds (a log, a video, a screenshot, a test framework's output...)."""
+
+    UNKNOWN = "UNKNOWN"
+    SCREENSHOT = "SCREENSHOT"
+    DEVICE_LOG = "DEVICE_LOG"
+    MESSAGE_LOG = "MESSAGE_LOG"
+    VIDEO_LOG = "VIDEO_LOG"
+    RESULT_LOG = "RESULT_LOG"
+    SERVICE_LOG = "SERVICE_LOG"
+    WEBKIT_LOG = "WEBKIT_LOG"
+    INSTRUMENTATION_OUTPUT = "INSTRUMENTATION_OUTPUT"
+    EXERCISER_MONKEY_OUTPUT = "EXERCISER_MONKEY_OUTPUT"
+    CALABASH_JSON_OUTPUT = "CALABASH_JSON_OUTPUT"
+    CALABASH_PRETTY_OUTPUT = "CALABASH_PRETTY_OUTPUT"
+    CALABASH_STANDARD_OUTPUT = "CALABASH_STANDARD_OUTPUT"
+    CALABASH_JAVA_XML_OUTPUT = "CALABASH_JAVA_XML_OUTPUT"
+    AUTOMATION_OUTPUT = "AUTOMATION_OUTPUT"
+    APPIUM_SERVER_OUTPUT = "APPIUM_SERVER_OUTPUT"
+    APPIUM_JAVA_OUTPUT = "APPIUM_JAVA_OUTPUT"
+    APPIUM_JAVA_XML_OUTPUT = "APPIUM_JAVA_XML_OUTPUT"
+    APPIUM_PYTHON_OUTPUT = "APPIUM_PYTHON_OUTPUT"
+    APPIUM_PYTHON_XML_OUTPUT = "APPIUM_PYTHON_XML_OUTPUT"
+    EXPLORER_EVENT_LOG = "EXPLORER_EVENT_LOG"
+    EXPLORER_SUMMARY_LOG = "EXPLORER_SUMMARY_LOG"
+    APPLICATION_CRASH_REPORT = "APPLICATION_CRASH_REPORT"
+    XCTEST_LOG = "XCTEST_LOG"
+    VIDEO = "VIDEO"
+    CUSTOMER_ARTIFACT = "CUSTOMER_ARTIFACT"
+    CUSTOMER_ARTIFACT_LOG = "CUSTOMER_ARTIFACT_LOG"
+    TESTSPEC_OUTPUT = "TESTSPEC_OUTPUT"
+    DEVICE_CONNECT_COMMAND_LOG = "DEVICE_CONNECT_COMMAND_LOG"
 
 
 class DeviceFormFactor(AwsEnum):
@@ -357,6 +478,110 @@ class JobInsights(Model):
     test_report: TestReport | None = None
 
 
+@frozen(kw_only=True, repr=False)
+class NetworkProfile(Model):
+    """The network shaping a run applies: bandwidth in bits/s, delay and jitter in ms, loss in %."""
+
+    arn: str | None = None
+    name: str | None = None
+    description: str | None = None
+    type: NetworkProfileType | None = None
+    uplink_bandwidth_bits: int | None = None
+    downlink_bandwidth_bits: int | None = None
+    uplink_delay_ms: int | None = None
+    downlink_delay_ms: int | None = None
+    uplink_jitter_ms: int | None = None
+    downlink_jitter_ms: int | None = None
+    uplink_loss_percent: int | None = None
+    downlink_loss_percent: int | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class Radios(Model):
+    """Which radios were on during a run."""
+
+    wifi: bool | None = None
+    bluetooth: bool | None = None
+    nfc: bool | None = None
+    gps: bool | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class Location(Model):
+    """The location a run's devices reported."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class CustomerArtifactPaths(Model):
+    """Paths on the device and host whose files a run keeps as artifacts."""
+
+    ios_paths: tuple[str, ...] | None = None
+    android_paths: tuple[str, ...] | None = None
+    device_host_paths: tuple[str, ...] | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class DeviceFilter(Model):
+    """One rule a run's device selection applied."""
+
+    attribute: DeviceFilterAttribute | None = None
+    operator: RuleOperator | None = None
+    values: tuple[str, ...] | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class DeviceSelectionResult(Model):
+    """How a run's devices were chosen by filters."""
+
+    filters: tuple[DeviceFilter, ...] | None = None
+    matched_devices_count: int | None = None
+    max_devices: int | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class EnvironmentVariable(Model):
+    """An environment variable of a run's test host; its value is hidden in ``repr()``."""
+
+    name: str | None = None
+    value: str | None = field(default=None, repr=redact_secret)
+
+
+@frozen(kw_only=True, repr=False)
+class JobReportMetrics(Model):
+    """Job counts and durations (in seconds) from a run's report."""
+
+    jobs_total: int | None = None
+    jobs_passed: int | None = None
+    jobs_failed: int | None = None
+    jobs_skipped: int | None = None
+    jobs_errored: int | None = None
+    jobs_stopped: int | None = None
+    jobs_passed_percentage: float | None = None
+    total_job_execution_duration_seconds: float | None = None
+    average_job_execution_duration_seconds: float | None = None
+    median_job_execution_duration_seconds: float | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class JobReport(Model):
+    """A run's report over its jobs; ``job_details_url`` is a secret, hidden in ``repr()``."""
+
+    message: str | None = None
+    metrics: JobReportMetrics | None = None
+    job_details_url: str | None = field(default=None, repr=redact_secret)
+
+
+@frozen(kw_only=True, repr=False)
+class RunInsights(Model):
+    """What Device Farm learned from a run's jobs."""
+
+    status: ReportStatus | None = None
+    job_report: JobReport | None = None
+
+
 def _describe(
     status: ExecutionStatus | None,
     result: ExecutionResult | None,
@@ -475,6 +700,172 @@ class RemoteAccessSession(Model):
 
 
 @frozen(kw_only=True, repr=False)
+class Run(Model):
+    """A Device Farm run: one app tested on a pool of devices, a job per device.
+
+    ``total_jobs`` and ``completed_jobs`` tell how far along it is; ``counters`` sum the
+    tests of its jobs.
+    """
+
+    arn: str | None = None
+    name: str | None = None
+    type: TestType | None = None
+    platform: DevicePlatform | None = None
+    created: datetime | None = None
+    status: ExecutionStatus | None = None
+    result: ExecutionResult | None = None
+    started: datetime | None = None
+    stopped: datetime | None = None
+    counters: Counters | None = None
+    message: str | None = None
+    total_jobs: int | None = None
+    completed_jobs: int | None = None
+    billing_method: BillingMethod | None = None
+    device_minutes: DeviceMinutes | None = None
+    network_profile: NetworkProfile | None = None
+    device_proxy: DeviceProxy | None = None
+    parsing_result_url: str | None = field(default=None, repr=redact_url)
+    result_code: ExecutionResultCode | None = None
+    seed: int | None = None
+    app_upload: str | None = None
+    event_count: int | None = None
+    job_timeout_minutes: int | None = None
+    device_pool_arn: str | None = None
+    locale: str | None = None
+    radios: Radios | None = None
+    location: Location | None = None
+    customer_artifact_paths: CustomerArtifactPaths | None = None
+    web_url: str | None = None
+    skip_app_resign: bool | None = None
+    test_spec_arn: str | None = None
+    test_package_arn: str | None = None
+    device_selection_result: DeviceSelectionResult | None = None
+    vpc_config: VpcConfig | None = None
+    execution_role_arn: str | None = None
+    environment_variables: tuple[EnvironmentVariable, ...] | None = None
+    insights_types: tuple[InsightsType, ...] | None = None
+    insights: RunInsights | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the run is ``COMPLETED``."""
+        return self.status is ExecutionStatus.COMPLETED
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """SUCCEEDED: PASSED/WARNED; CANCELLED: STOPPED/SKIPPED; else FAILED; None if running."""
+        return _outcome(self.status, self.result)
+
+    @property
+    def progress(self) -> float | None:
+        """How far along a RUNNING run is (0.0 to 1.0); None when unknown.
+
+        The larger of the completed share of its jobs and the finished share of its tests:
+        devices that run in parallel finish their jobs together at the end, so the tests
+        move first; devices that wait for a slot finish jobs one by one.
+        """
+        if self.status is not ExecutionStatus.RUNNING:
+            return None
+        shares: list[float] = []
+        if self.total_jobs:
+            shares.append((self.completed_jobs or 0) / self.total_jobs)
+        c = self.counters
+        if c is not None and c.total:
+            shares.append(c.finished / c.total)
+        return min(1.0, max(shares)) if shares else None
+
+    def describe(self) -> str:
+        """One line for logs and progress, e.g. ``RUNNING (1/3 jobs, 12/40 tests, 12 passed)``."""
+        text = _describe(self.status, self.result, self.counters, None)
+        if self.total_jobs:
+            jobs = f"{self.completed_jobs or 0}/{self.total_jobs} jobs"
+            text = text.replace(" (", f" ({jobs}, ", 1) if " (" in text else f"{text} ({jobs})"
+        return with_outcome(text, self.outcome)
+
+
+def _arn_parent(arn: str | None, kind: str, depth: int) -> str | None:
+    """The ARN of the resource ``depth`` levels up a Device Farm ARN's path, as a ``kind`` ARN.
+
+    ``...:test:PROJECT/RUN/JOB/SUITE/TEST`` -> ``...:job:PROJECT/RUN/JOB`` (depth 2).
+    """
+    if not arn:
+        return None
+    head, sep, path = arn.rpartition(":")
+    prefix, _, _ = head.rpartition(":")
+    parts = path.split("/")
+    if not sep or not prefix or len(parts) <= depth:
+        return None
+    return f"{prefix}:{kind}:{'/'.join(parts[:-depth])}"
+
+
+@frozen(kw_only=True, repr=False)
+class Suite(Model):
+    """A test suite of a job (setup, the tests proper, teardown...)."""
+
+    arn: str | None = None
+    name: str | None = None
+    type: TestType | None = None
+    created: datetime | None = None
+    status: ExecutionStatus | None = None
+    result: ExecutionResult | None = None
+    started: datetime | None = None
+    stopped: datetime | None = None
+    counters: Counters | None = None
+    message: str | None = None
+    device_minutes: DeviceMinutes | None = None
+
+    @property
+    def job_arn(self) -> str | None:
+        """The ARN of the job this suite belongs to, from the suite's ARN."""
+        return _arn_parent(self.arn, "job", 1)
+
+
+@frozen(kw_only=True, repr=False)
+class Test(Model):
+    """One test of a suite; ``message`` says why it failed, when it did."""
+
+    __test__ = False
+
+    arn: str | None = None
+    name: str | None = None
+    type: TestType | None = None
+    created: datetime | None = None
+    status: ExecutionStatus | None = None
+    result: ExecutionResult | None = None
+    started: datetime | None = None
+    stopped: datetime | None = None
+    counters: Counters | None = None
+    message: str | None = None
+    device_minutes: DeviceMinutes | None = None
+
+    @property
+    def suite_arn(self) -> str | None:
+        """The ARN of the suite this test belongs to, from the test's ARN."""
+        return _arn_parent(self.arn, "suite", 1)
+
+    @property
+    def job_arn(self) -> str | None:
+        """The ARN of the job (one device's share of the run) this test ran in."""
+        return _arn_parent(self.arn, "job", 2)
+
+    @property
+    def run_arn(self) -> str | None:
+        """The ARN of the run this test ran in."""
+        return _arn_parent(self.arn, "run", 3)
+
+
+@frozen(kw_only=True, repr=False)
+class Artifact(Model):
+    """A file a run, job, suite or test produced; ``url`` is presigned, hidden in ``repr()``."""
+
+    arn: str | None = None
+    name: str | None = None
+    type: ArtifactType | None = None
+    extension: str | None = None
+    url: str | None = field(default=None, repr=redact_url)
+
+
+@frozen(kw_only=True, repr=False)
 class GetJobResponse(Model):
     """The whole ``get_job`` response."""
 
@@ -486,3 +877,50 @@ class GetRemoteAccessSessionResponse(Model):
     """The whole ``get_remote_access_session`` response."""
 
     remote_access_session: RemoteAccessSession | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class GetRunResponse(Model):
+    """The whole ``get_run`` response."""
+
+    run: Run | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class ListRunsResponse(Model):
+    """One page of ``list_runs``."""
+
+    runs: tuple[Run, ...] | None = None
+    next_token: str | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class ListJobsResponse(Model):
+    """One page of ``list_jobs``."""
+
+    jobs: tuple[Job, ...] | None = None
+    next_token: str | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class ListSuitesResponse(Model):
+    """One page of ``list_suites``."""
+
+    suites: tuple[Suite, ...] | None = None
+    next_token: str | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class ListTestsResponse(Model):
+    """One page of ``list_tests``."""
+
+    tests: tuple[Test, ...] | None = None
+    next_token: str | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class ListArtifactsResponse(Model):
+    """One page of ``list_artifacts``."""
+
+    artifacts: tuple[Artifact, ...] | None = None
+    next_token: str | None = None

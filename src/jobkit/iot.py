@@ -32,10 +32,13 @@ __all__ = [
     "JobExecutionFailureType",
     "JobExecutionStatus",
     "JobExecutionStatusDetails",
+    "JobExecutionSummary",
+    "JobExecutionSummaryForJob",
     "JobExecutionsRetryConfig",
     "JobExecutionsRolloutConfig",
     "JobProcessDetails",
     "JobStatus",
+    "ListJobExecutionsForJobResponse",
     "MaintenanceWindow",
     "PresignedUrlConfig",
     "RateIncreaseCriteria",
@@ -383,3 +386,65 @@ class DescribeJobExecutionResponse(Model):
     """The whole ``describe_job_execution`` response."""
 
     execution: JobExecution | None = None
+
+
+@frozen(kw_only=True, repr=False)
+class JobExecutionSummary(Model):
+    """Where one execution stands, as ``ListJobExecutionsForJob`` lists it.
+
+    ``retry_attempt`` counts the retries a job's ``jobExecutionsRetryConfig`` made for
+    this execution (the execution number stays the same across retries).
+    """
+
+    status: JobExecutionStatus | None = None
+    queued_at: datetime | None = None
+    started_at: datetime | None = None
+    last_updated_at: datetime | None = None
+    execution_number: int | None = None
+    retry_attempt: int | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the execution reached a status it never leaves on its own."""
+        return self.status in _EXECUTION_OUTCOME
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """SUCCEEDED; FAILED for FAILED/TIMED_OUT/REJECTED; CANCELLED for CANCELED/REMOVED."""
+        status = self.status
+        return None if status is None else _EXECUTION_OUTCOME.get(status)
+
+
+@frozen(kw_only=True, repr=False)
+class JobExecutionSummaryForJob(Model):
+    """One thing's execution of a job: the thing's ARN and the execution's summary."""
+
+    thing_arn: str | None = None
+    job_execution_summary: JobExecutionSummary | None = None
+
+    @property
+    def thing_name(self) -> str | None:
+        """The thing's name, from its ARN (``...:thing/NAME``)."""
+        if not self.thing_arn or "/" not in self.thing_arn:
+            return None
+        return self.thing_arn.rpartition("/")[2] or None
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        """(execution number, retry attempt): the higher, the later the execution."""
+        s = self.job_execution_summary or JobExecutionSummary()
+        return (s.execution_number or 0, s.retry_attempt or 0)
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The execution's outcome; None while it runs."""
+        s = self.job_execution_summary
+        return None if s is None else s.outcome
+
+
+@frozen(kw_only=True, repr=False)
+class ListJobExecutionsForJobResponse(Model):
+    """One page of ``list_job_executions_for_job``."""
+
+    execution_summaries: tuple[JobExecutionSummaryForJob, ...] | None = None
+    next_token: str | None = None
