@@ -1,26 +1,32 @@
-"""The Amplify facade: get and wait for a branch's build and deploy jobs."""
+"""The Amplify facade: start, find, get and wait for a branch's build and deploy jobs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from jobkit import _flows, amplify
+from jobkit._converter import structure
 from jobkit._facade import ClientHolder, Facade
-from jobkit._operations import AMPLIFY_JOB
+from jobkit._operations import AMPLIFY_JOB, AMPLIFY_START_JOB
+from jobkit._validation import amplify_app_branch, amplify_ids, shown
+from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mypy_boto3_amplify import AmplifyClient  # noqa: F401 -- named in the base class string
 
-    from jobkit import amplify
     from jobkit._targets import Target
     from jobkit._waiting import WaitPolicy
 
-__all__ = ["Amplify", "AmplifyBase"]
+__all__ = ["Amplify", "AmplifyBase", "started_summary"]
+
+_TEXT_LIMITS = {"job_reason": 255, "commit_id": 255, "commit_message": 10000}
 
 
 class AmplifyBase(ClientHolder["AmplifyClient"]):
-    """What the sync and async Amplify facades share: defaults and handles."""
+    """What the sync and async Amplify facades share: defaults, handles, argument checks."""
 
     service: ClassVar[str] = "amplify"
 
@@ -31,14 +37,102 @@ class AmplifyBase(ClientHolder["AmplifyClient"]):
         """A handle on a job, for :func:`jobkit.as_completed` (checks the ids, calls nothing)."""
         return self._target(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
 
+    @staticmethod
+    def _start_params(
+        app_id: object,
+        branch_name: object,
+        job_type: object,
+        job_id: object,
+        texts: dict[str, object],
+        commit_time: object,
+    ) -> dict[str, Any]:
+        """Check start_job's arguments before any request; return StartJob's parameters."""
+        app, branch = amplify_app_branch(app_id, branch_name)
+        known = [t.value for t in amplify.JobType]
+        if not isinstance(job_type, str) or job_type not in known:
+            msg = (
+                f"job_type {shown(job_type, 40)} is not a job type; pass one of {', '.join(known)}."
+            )
+            raise InvalidArgumentError(msg, code="InvalidArgument")
+        params: dict[str, Any] = {"appId": app, "branchName": branch, "jobType": job_type}
+        if job_id is not None:
+            params["jobId"] = amplify_ids(app, branch, job_id)[2]
+        elif job_type == "RETRY":
+            msg = "job_type 'RETRY' needs the job_id of the job to retry."
+            raise InvalidArgumentError(msg, code="InvalidArgument")
+        for name, value in texts.items():
+            if value is None:
+                continue
+            if not isinstance(value, str) or len(value) > _TEXT_LIMITS[name]:
+                msg = f"{name} is {shown(value, 40)}; pass text of at most {_TEXT_LIMITS[name]} characters."
+                raise InvalidArgumentError(msg, code="InvalidArgument")
+            camel = "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))
+            params[camel] = value
+        if commit_time is not None:
+            if not isinstance(commit_time, datetime):
+                msg = f"commit_time is {shown(commit_time, 40)}; pass a datetime."
+                raise InvalidArgumentError(msg, code="InvalidArgument")
+            params["commitTime"] = commit_time
+        return params
+
+
+def started_summary(response: dict[str, Any]) -> amplify.JobSummary:
+    return structure(response[AMPLIFY_START_JOB.key], amplify.JobSummary)
+
 
 class Amplify(AmplifyBase, Facade["AmplifyClient"]):
-    """Typed access to Amplify jobs, with a waiter.
+    """Typed access to Amplify jobs: start, find the latest, get, and wait.
 
     ``Amplify(client)`` wraps a boto3 ``amplify`` client; ``Amplify()`` builds one from
     boto3's default chain (``session=``, ``region_name=``, ``endpoint_url=``,
     ``connect_timeout=`` and ``read_timeout=`` adjust it).
     """
+
+    def start_job(
+        self,
+        app_id: str,
+        branch_name: str,
+        job_type: str = "RELEASE",
+        *,
+        job_id: str | None = None,
+        job_reason: str | None = None,
+        commit_id: str | None = None,
+        commit_message: str | None = None,
+        commit_time: datetime | None = None,
+    ) -> amplify.JobSummary:
+        """Start a job on a branch (a RELEASE builds its latest commit); return its summary.
+
+        ``job_id`` is the job to retry (``job_type="RETRY"``); the commit arguments
+        describe what a RELEASE builds. Wait for it with
+        ``wait_for_job(app_id, branch_name, summary.job_id)``.
+        """
+        params = self._start_params(
+            app_id,
+            branch_name,
+            job_type,
+            job_id,
+            {"job_reason": job_reason, "commit_id": commit_id, "commit_message": commit_message},
+            commit_time,
+        )
+        what = f"Amplify branch {params['appId']}/{params['branchName']}"
+        response = self._call(
+            AMPLIFY_START_JOB.method,
+            AMPLIFY_START_JOB.api,
+            what,
+            None,
+            require=AMPLIFY_START_JOB.key,
+            **params,
+        )
+        return started_summary(response)
+
+    def latest_job(self, app_id: str, branch_name: str) -> amplify.Job:
+        """Return the branch's newest job in full (steps included).
+
+        Raises:
+            NotFoundError: the branch has no jobs yet.
+        """
+        app, branch = amplify_app_branch(app_id, branch_name)
+        return self._run(_flows.latest_job(app, branch))
 
     def get_job(self, app_id: str, branch_name: str, job_id: str) -> amplify.Job:
         """Return job ``job_id`` of branch ``branch_name`` of app ``app_id``."""
@@ -53,7 +147,18 @@ class Amplify(AmplifyBase, Facade["AmplifyClient"]):
         policy: WaitPolicy | None = None,
         on_update: Callable[[amplify.Job], object] | None = None,
         check: bool = False,
+        cancel_on_timeout: bool = False,
     ) -> amplify.Job:
-        """Wait until the job SUCCEEDs, FAILs or is CANCELLED (defaults: :attr:`JOB_POLICY`)."""
+        """Wait until the job SUCCEEDs, FAILs or is CANCELLED (defaults: :attr:`JOB_POLICY`).
+
+        ``job.failed_steps`` says which steps failed. With ``cancel_on_timeout``, a
+        deadline or an interrupt stops the job (StopJob).
+        """
         bound = AMPLIFY_JOB.bind(app_id, branch_name, job_id)
-        return self._wait(bound, policy=policy, on_update=on_update, check=check)
+        return self._wait(
+            bound,
+            policy=policy,
+            on_update=on_update,
+            check=check,
+            cancel_on_timeout=cancel_on_timeout,
+        )

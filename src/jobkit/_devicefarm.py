@@ -1,14 +1,27 @@
-"""The Device Farm facade: get and wait for jobs and remote access sessions."""
+"""The Device Farm facade: runs, jobs and remote access sessions; why a run failed; its artifacts."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from jobkit import _flows
+from jobkit._artifacts import (
+    DEFAULT_FILE_TIMEOUT,
+    DEFAULT_TYPES,
+    check_directory,
+    check_types,
+    file_names,
+    save_all,
+)
 from jobkit._facade import ClientHolder, Facade
-from jobkit._operations import DEVICEFARM_JOB, DEVICEFARM_SESSION
+from jobkit._operations import DEVICEFARM_JOB, DEVICEFARM_RUN, DEVICEFARM_SESSION
+from jobkit._validation import devicefarm_arn, devicefarm_arn_of, seconds
+from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    import os
+    from collections.abc import Callable, Iterable
+    from pathlib import Path
 
     from mypy_boto3_devicefarm import DeviceFarmClient  # noqa: F401 -- named in the base class string
 
@@ -20,16 +33,25 @@ __all__ = ["DeviceFarm", "DeviceFarmBase"]
 
 
 class DeviceFarmBase(ClientHolder["DeviceFarmClient"]):
-    """What the sync and async Device Farm facades share: defaults and handles."""
+    """What the sync and async Device Farm facades share: defaults, handles, argument checks."""
 
     service: ClassVar[str] = "devicefarm"
     default_region: ClassVar[str | None] = "us-west-2"  # Device Farm's only region
 
+    RUN_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_RUN.policy
+    """Runs last as long as their longest job, or several when devices wait for a slot;
+    completed jobs and test counters give the time left."""
     JOB_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_JOB.policy
     """Jobs run minutes to hours (the default job timeout is 150 minutes); test counters
     give the time left, so polls are sparse mid-run and dense near the end."""
     SESSION_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_SESSION.policy
     """Sessions last up to 150 minutes; a user usually waits for one to start or stop."""
+    FILE_TIMEOUT: ClassVar[float] = DEFAULT_FILE_TIMEOUT
+    """Seconds :meth:`download_artifacts` allows each file by default."""
+
+    def run(self, arn: str) -> Target[devicefarm.Run]:
+        """A handle on a run, for :func:`jobkit.as_completed` (checks the ARN, calls nothing)."""
+        return self._target(DEVICEFARM_RUN.bind(arn))
 
     def job(self, arn: str) -> Target[devicefarm.Job]:
         """A handle on a job, for :func:`jobkit.as_completed` (checks the ARN, calls nothing)."""
@@ -39,14 +61,31 @@ class DeviceFarmBase(ClientHolder["DeviceFarmClient"]):
         """A handle on a remote access session, for :func:`jobkit.as_completed`."""
         return self._target(DEVICEFARM_SESSION.bind(arn))
 
+    @staticmethod
+    def _download_args(
+        arn: object, directory: object, types: object, file_timeout: object
+    ) -> tuple[str, str, Path, tuple[str, ...], float]:
+        """Check download_artifacts' arguments before any request (the directory is created)."""
+        clean, kind = devicefarm_arn_of(arn, ("run", "job"))
+        categories = check_types(types)
+        limit = seconds(file_timeout)
+        if not 0 < limit < float("inf"):
+            msg = f"file_timeout is {file_timeout!r}; pass a number of seconds above 0, e.g. 300."
+            raise InvalidArgumentError(msg, code="InvalidArgument")
+        return clean, kind, check_directory(directory), categories, limit
+
 
 class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
-    """Typed access to Device Farm jobs and remote access sessions, with waiters.
+    """Typed access to Device Farm runs, jobs and remote access sessions, with waiters.
 
     ``DeviceFarm(client)`` wraps a boto3 ``devicefarm`` client; ``DeviceFarm()`` builds
     one from boto3's default chain (``session=``, ``region_name=``, ``endpoint_url=``,
     ``connect_timeout=`` and ``read_timeout=`` adjust it; Device Farm lives in ``us-west-2``).
     """
+
+    def get_run(self, arn: str) -> devicefarm.Run:
+        """Return the run with this ARN (``arn:aws:devicefarm:...:run:PROJECT/RUN``)."""
+        return self._get(DEVICEFARM_RUN.bind(arn))
 
     def get_job(self, arn: str) -> devicefarm.Job:
         """Return the job with this ARN (``arn:aws:devicefarm:...:job:...``)."""
@@ -56,6 +95,69 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         """Return the remote access session with this ARN (``...:session:...``)."""
         return self._get(DEVICEFARM_SESSION.bind(arn))
 
+    def list_jobs(self, run_arn: str) -> tuple[devicefarm.Job, ...]:
+        """Return the run's jobs (one per device), all pages."""
+        return self._run(_flows.run_jobs(devicefarm_arn(run_arn, "run", name="run_arn")))
+
+    def failed_tests(self, arn: str) -> tuple[devicefarm.Test, ...]:
+        """Return every FAILED or ERRORED test of a run or of one job (all pages).
+
+        ``test.job_arn`` names the job (the device) each ran in, ``test.suite_arn`` its
+        suite, ``test.message`` why it failed. Jobs and suites whose counters show no
+        failure are skipped, so a green run costs one ListJobs call.
+        """
+        clean, kind = devicefarm_arn_of(arn, ("run", "job"))
+        return self._run(_flows.failed_tests(clean, kind))
+
+    def download_artifacts(
+        self,
+        arn: str,
+        directory: str | os.PathLike[str],
+        types: Iterable[str] = DEFAULT_TYPES,
+        *,
+        file_timeout: float = DEFAULT_FILE_TIMEOUT,
+    ) -> tuple[Path, ...]:
+        """Save a run's or job's artifacts into ``directory``; return the paths written.
+
+        ``types`` are ListArtifacts categories (``"FILE"``, ``"LOG"``, ``"SCREENSHOT"``).
+        Names come from each artifact's name and extension, made unique in the directory;
+        each file is written under a temporary name and renamed once complete, and may take
+        at most ``file_timeout`` seconds. Presigned URLs are never logged or shown.
+
+        Raises:
+            InvalidArgumentError: a bad ARN, an unknown type, or a directory that cannot be
+                created or written -- before any request.
+            jobkit._artifacts.ArtifactDownloadError: some files could not be saved (a
+                ``ServiceError``; ``.written`` lists those that were).
+        """
+        clean, kind, folder, categories, limit = self._download_args(
+            arn, directory, types, file_timeout
+        )
+        listed = self._run(_flows.artifacts(clean, kind, categories))
+        return save_all(file_names(listed, folder), timeout=limit)
+
+    def wait_for_run(
+        self,
+        arn: str,
+        *,
+        policy: WaitPolicy | None = None,
+        on_update: Callable[[devicefarm.Run], object] | None = None,
+        check: bool = False,
+        cancel_on_timeout: bool = False,
+    ) -> devicefarm.Run:
+        """Wait until the run is COMPLETED and return it (defaults: :attr:`RUN_POLICY`).
+
+        With ``cancel_on_timeout``, a deadline or an interrupt stops the run (StopRun).
+        """
+        bound = DEVICEFARM_RUN.bind(arn)
+        return self._wait(
+            bound,
+            policy=policy,
+            on_update=on_update,
+            check=check,
+            cancel_on_timeout=cancel_on_timeout,
+        )
+
     def wait_for_job(
         self,
         arn: str,
@@ -63,10 +165,20 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         policy: WaitPolicy | None = None,
         on_update: Callable[[devicefarm.Job], object] | None = None,
         check: bool = False,
+        cancel_on_timeout: bool = False,
     ) -> devicefarm.Job:
-        """Wait until the job is COMPLETED and return it (defaults: :attr:`JOB_POLICY`)."""
+        """Wait until the job is COMPLETED and return it (defaults: :attr:`JOB_POLICY`).
+
+        With ``cancel_on_timeout``, a deadline or an interrupt stops the job (StopJob).
+        """
         bound = DEVICEFARM_JOB.bind(arn)
-        return self._wait(bound, policy=policy, on_update=on_update, check=check)
+        return self._wait(
+            bound,
+            policy=policy,
+            on_update=on_update,
+            check=check,
+            cancel_on_timeout=cancel_on_timeout,
+        )
 
     def wait_for_remote_access_session(
         self,
@@ -75,7 +187,14 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         policy: WaitPolicy | None = None,
         on_update: Callable[[devicefarm.RemoteAccessSession], object] | None = None,
         check: bool = False,
+        cancel_on_timeout: bool = False,
     ) -> devicefarm.RemoteAccessSession:
         """Wait until the session is COMPLETED and return it (defaults: :attr:`SESSION_POLICY`)."""
         bound = DEVICEFARM_SESSION.bind(arn)
-        return self._wait(bound, policy=policy, on_update=on_update, check=check)
+        return self._wait(
+            bound,
+            policy=policy,
+            on_update=on_update,
+            check=check,
+            cancel_on_timeout=cancel_on_timeout,
+        )

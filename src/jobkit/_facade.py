@@ -14,8 +14,11 @@ from botocore.config import Config
 from jobkit._aws_errors import translated
 from jobkit._calls import bounded_call, guard_client
 from jobkit._converter import structure
+from jobkit._deadline import Deadline
 from jobkit._outcome import Resource
+from jobkit._progress import describe
 from jobkit._retry import RetryPolicy, http_attempt_bound
+from jobkit._stopping import STOP_TIMEOUT, annotate, interrupts, stopped_note, unstoppable_note
 from jobkit._sync import wait_until_terminal
 from jobkit._targets import Target
 from jobkit._validation import endpoint_url as check_endpoint_url
@@ -27,7 +30,7 @@ from jobkit.errors import InvalidArgumentError, JobkitError, ServiceError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from jobkit._deadline import Deadline
+    from jobkit._flows import Flow
     from jobkit._operations import Bound
 
 __all__ = [
@@ -43,6 +46,7 @@ __all__ = [
 
 R = TypeVar("R", bound=Resource)
 C = TypeVar("C")
+T = TypeVar("T")
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
 """Seconds to open a connection, for clients jobkit builds (botocore's default is 60)."""
@@ -205,12 +209,18 @@ class Facade(ClientHolder[C]):
         policy: WaitPolicy | None,
         on_update: Callable[[R], object] | None,
         check: bool,
+        cancel_on_timeout: bool = False,
     ) -> R:
-        """Wait for a bound operation's resource to end; see ``wait_for_*``."""
+        """Wait for a bound operation's resource to end; see ``wait_for_*``.
+
+        With ``cancel_on_timeout``, a deadline or an interrupt (Ctrl-C, the command's
+        SIGTERM) first asks AWS to stop the resource; the raised error says how that went.
+        """
         require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
         on_update_callable(on_update)
         op = bound.operation
         convert = Reuse(op.model)  # one per wait: waits through one facade share nothing
+        chosen = policy or op.policy
 
         def fetch(deadline: Deadline) -> R:
             response = self._call(
@@ -218,15 +228,54 @@ class Facade(ClientHolder[C]):
             )
             return convert(response[op.key])
 
-        return wait_until_terminal(
-            fetch,
-            what=bound.what,
-            operation=op.api,
-            policy=policy or op.policy,
-            on_update=on_update,
-            check=check,
-            refuse=op.refuse,
-        )
+        try:
+            return wait_until_terminal(
+                fetch,
+                what=bound.what,
+                operation=op.api,
+                policy=chosen,
+                on_update=on_update,
+                check=check,
+                refuse=op.refuse,
+            )
+        except BaseException as exc:
+            if cancel_on_timeout and interrupts(exc):
+                annotate(exc, self._stop(bound, chosen))
+            raise
+
+    def _stop(self, bound: Bound[R], policy: WaitPolicy) -> str:
+        """Ask AWS to stop ``bound``'s resource (never with force); say what happened."""
+        op = bound.operation
+        stop = op.cancel_call(bound)
+        if stop is None:
+            return unstoppable_note(op)
+        method, api, params = stop
+        clock, sleep = policy.clock, policy.sleep
+        try:
+            self._call(
+                method, api, bound.what, Deadline(clock() + STOP_TIMEOUT, clock, sleep), **params
+            )
+        except JobkitError as error:
+            return stopped_note(op, api, None, error)
+        status: str | None = None
+        try:  # one look, to show that the stop took
+            status = describe(self._get(bound, Deadline(clock() + STOP_TIMEOUT, clock, sleep)))
+        except JobkitError:
+            status = None
+        return stopped_note(op, api, status, None)
+
+    def _run(self, flow: Flow[T]) -> T:
+        """Drive a flow of calls (``jobkit._flows``): each one retried, translated, converted."""
+        try:
+            ask = next(flow)
+            while True:
+                response = self._call(
+                    ask.method, ask.api, ask.what, None, require=ask.require, **ask.params
+                )
+                ask = flow.send(response)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
 
 
 class Reuse(Generic[R]):

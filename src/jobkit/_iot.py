@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from jobkit import iot
+from jobkit import _flows, iot
 from jobkit._converter import structure
 from jobkit._facade import ClientHolder, Facade
 from jobkit._operations import IOT_EXECUTION, IOT_JOB
+from jobkit._outcome import Outcome
+from jobkit._validation import iot_job_id, shown
+from jobkit.errors import InvalidArgumentError, JobFailedError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from mypy_boto3_iot import IoTClient  # noqa: F401 -- named in the base class string
 
@@ -39,6 +42,34 @@ class IoTBase(ClientHolder["IoTClient"]):
     ) -> Target[iot.JobExecution]:
         """A handle on one thing's execution (the latest by default), for :func:`jobkit.as_completed`."""
         return self._target(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
+
+    @staticmethod
+    def _status(status: object) -> str | None:
+        """Check list_job_executions' ``status`` filter: None or a JobExecutionStatus value."""
+        known = [s.value for s in iot.JobExecutionStatus]
+        if status is not None and (not isinstance(status, str) or status not in known):
+            msg = f"status {shown(status, 40)} is not an execution status; pass one of {', '.join(known)}, or None."
+            raise InvalidArgumentError(msg, code="InvalidArgument")
+        return status
+
+    @staticmethod
+    def _needs_things(job: iot.Job, check: bool) -> bool:  # noqa: FBT001
+        """Whether ``check`` must look at each thing's latest execution (a retried job that FAILED)."""
+        retry = job.job_executions_retry_config
+        return (
+            check
+            and job.outcome is Outcome.FAILED
+            and retry is not None
+            and bool(retry.criteria_list)
+        )
+
+    @staticmethod
+    def _checked(job: iot.Job, what: str) -> iot.Job:
+        """``check=True`` for a job without retries: the outcome decides, as the wait core's rule."""
+        if job.outcome is not Outcome.SUCCEEDED:
+            msg = f"{what} ended {job.outcome}: {job.describe()}; see the resource for details."
+            raise JobFailedError(msg, resource=job, operation=IOT_JOB.api)
+        return job
 
 
 class IoT(IoTBase, Facade["IoTClient"]):
@@ -80,6 +111,22 @@ class IoT(IoTBase, Facade["IoTClient"]):
         """Return the execution of ``job_id`` on ``thing_name`` (the latest one by default)."""
         return self._get(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
 
+    def list_job_executions(
+        self, job_id: str, status: str | None = None
+    ) -> tuple[iot.JobExecutionSummaryForJob, ...]:
+        """Return what ListJobExecutionsForJob lists for the job (of one ``status`` if given), all pages."""
+        clean = iot_job_id(job_id)
+        return self._run(_flows.job_executions(clean, self._status(status)))
+
+    def thing_outcomes(self, job_id: str) -> Mapping[str, Outcome | None]:
+        """Each targeted thing's outcome, from its latest execution (None while it runs).
+
+        The latest is the highest execution number, then the highest retry attempt: a thing
+        that failed and then succeeded on a retry is SUCCEEDED here, although the job's
+        counts still include the failed attempt (boto/boto3#4656).
+        """
+        return self._run(_flows.thing_outcomes(iot_job_id(job_id)))
+
     def wait_for_job(
         self,
         job_id: str,
@@ -87,14 +134,33 @@ class IoT(IoTBase, Facade["IoTClient"]):
         policy: WaitPolicy | None = None,
         on_update: Callable[[iot.Job], object] | None = None,
         check: bool = False,
+        cancel_on_timeout: bool = False,
     ) -> iot.Job:
         """Wait until a SNAPSHOT job is COMPLETED, CANCELED or being deleted.
 
         Defaults: :attr:`JOB_POLICY`. Raises ``InvalidArgumentError`` for a running
-        CONTINUOUS job, which would never end on its own.
+        CONTINUOUS job, which would never end on its own. For a job with a
+        ``jobExecutionsRetryConfig``, ``check=True`` raises only if some thing's latest
+        execution did not succeed (see :meth:`thing_outcomes`); the returned model is AWS's
+        own. With ``cancel_on_timeout``, a deadline or an interrupt cancels the job.
         """
         bound = IOT_JOB.bind(job_id)
-        return self._wait(bound, policy=policy, on_update=on_update, check=check)
+        job = self._wait(
+            bound,
+            policy=policy,
+            on_update=on_update,
+            check=False,
+            cancel_on_timeout=cancel_on_timeout,
+        )
+        if not check:
+            return job
+        if not self._needs_things(job, check):
+            return self._checked(job, bound.what)
+        outcomes = self.thing_outcomes(bound.ids[0])
+        error = _flows.retried_verdict(job, outcomes, bound.what)
+        if error is not None:
+            raise error
+        return job
 
     def wait_for_job_execution(
         self,
@@ -105,7 +171,18 @@ class IoT(IoTBase, Facade["IoTClient"]):
         policy: WaitPolicy | None = None,
         on_update: Callable[[iot.JobExecution], object] | None = None,
         check: bool = False,
+        cancel_on_timeout: bool = False,
     ) -> iot.JobExecution:
-        """Wait until the execution reaches a terminal status (defaults: :attr:`EXECUTION_POLICY`)."""
+        """Wait until the execution reaches a terminal status (defaults: :attr:`EXECUTION_POLICY`).
+
+        With ``cancel_on_timeout``, a deadline or an interrupt cancels this execution
+        (CancelJobExecution), not the job.
+        """
         bound = IOT_EXECUTION.bind(job_id, thing_name, execution_number)
-        return self._wait(bound, policy=policy, on_update=on_update, check=check)
+        return self._wait(
+            bound,
+            policy=policy,
+            on_update=on_update,
+            check=check,
+            cancel_on_timeout=cancel_on_timeout,
+        )

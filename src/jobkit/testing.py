@@ -155,6 +155,7 @@ class MotoIoT:
         self.region_name = region_name
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._lock = threading.Lock()
+        self._failed_attempts: dict[str, int] = {}
         self.endpoint_url = ""
 
     def __enter__(self) -> Self:
@@ -182,21 +183,59 @@ class MotoIoT:
         )
 
     def create_job(
-        self, job_id: str, things: Sequence[str], *, target_selection: str = "SNAPSHOT"
+        self,
+        job_id: str,
+        things: Sequence[str],
+        *,
+        target_selection: str = "SNAPSHOT",
+        retries: int | None = None,
     ) -> None:
-        """Create the things (if new) and a job that targets them; executions start QUEUED."""
+        """Create the things (if new) and a job that targets them; executions start QUEUED.
+
+        ``retries`` gives the job a ``jobExecutionsRetryConfig`` retrying FAILED executions
+        that many times (play a retried failure with :meth:`retry`).
+        """
         client = self.client()
         arns: list[str] = []
         for name in things:
             with contextlib.suppress(Exception):
                 client.create_thing(thingName=name)
             arns.append(client.describe_thing(thingName=name)["thingArn"])
+        extra: dict[str, Any] = {}
+        if retries is not None:
+            extra["jobExecutionsRetryConfig"] = {
+                "criteriaList": [{"failureType": "FAILED", "numberOfRetries": retries}]
+            }
         client.create_job(
             jobId=job_id,
             targets=arns,
             document=json.dumps({"operation": "firmware-update", "version": "2.4.1"}),
             targetSelection=target_selection,
+            **extra,
         )
+        with self._lock:
+            backend = self._backend()
+            for (job, _), execution in backend.job_executions.items():
+                if job == job_id:
+                    _with_retry_attempt(execution)
+        self._settle(job_id)
+
+    def retry(self, job_id: str, thing: str, **details: str) -> None:
+        """Play an attempt that FAILED and that IoT retries, as AWS does and moto cannot.
+
+        The failure stays counted in the job's ``numberOfFailedThings`` (AWS counts failed
+        *executions*, boto/boto3#4656); the execution keeps its number, its ``retryAttempt``
+        goes up and it is QUEUED again.
+        """
+        with self._lock:
+            backend = self._backend()
+            execution = _with_retry_attempt(backend.job_executions[job_id, thing])
+            execution.retry_attempt += 1
+            execution.status = "QUEUED"
+            execution.status_details_map = dict(details)
+            execution.last_updated_at = datetime.now(UTC)
+            execution.version_number += 1
+            self._failed_attempts[job_id] = self._failed_attempts.get(job_id, 0) + 1
         self._settle(job_id)
 
     def report(self, job_id: str, thing: str, status: str, **details: str) -> None:
@@ -246,6 +285,7 @@ class MotoIoT:
             statuses = [e.status for (j, _), e in backend.job_executions.items() if j == job_id]
             for status in statuses:
                 counts[_EXECUTION_COUNTS[status]] += 1
+            counts["numberOfFailedThings"] += self._failed_attempts.get(job_id, 0)
             job.job_process_details = {"processingTargets": job.targets, **counts}
             if job.status in ("CANCELED", "DELETION_IN_PROGRESS"):
                 return
@@ -256,3 +296,18 @@ class MotoIoT:
             elif any(s != "QUEUED" for s in statuses):
                 job.status = "IN_PROGRESS"
             job.last_updated_at = datetime.now(UTC)
+
+
+def _with_retry_attempt(execution: Any) -> Any:
+    """Give a moto execution a retry attempt, listed by ListJobExecutionsForJob as AWS lists it."""
+    if not hasattr(execution, "retry_attempt"):
+        execution.retry_attempt = 0
+        listed = execution.to_dict
+
+        def to_dict() -> dict[str, Any]:
+            raw: dict[str, Any] = listed()
+            raw["jobExecutionSummary"]["retryAttempt"] = execution.retry_attempt
+            return raw
+
+        execution.to_dict = to_dict
+    return execution
