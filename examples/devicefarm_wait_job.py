@@ -1,14 +1,17 @@
-"""Wait for a Device Farm job and print its test counters.
+"""CI step: wait for a Device Farm run, print its failed tests per device, save the logs.
 
 Against AWS (Device Farm lives in us-west-2; credentials from the usual chain)::
 
-    python examples/devicefarm_wait_job.py arn:aws:devicefarm:us-west-2:123456789012:job:...
+    python examples/devicefarm_wait_job.py arn:aws:devicefarm:us-west-2:123456789012:run:... \
+        --logs device-farm-logs --timeout 7200
 
-Offline, replaying a canned PENDING -> RUNNING -> COMPLETED lifecycle::
+Offline, replaying a canned run (PENDING -> RUNNING -> COMPLETED/FAILED, two devices with a
+failed test each) and serving its logs from 127.0.0.1::
 
     python examples/devicefarm_wait_job.py --offline
 
-Exits 0 when the job passed (or warned), 1 otherwise.
+Exits 0 when the run passed (or warned), 1 when it failed or was stopped, 4 when it timed
+out (the run is then stopped: ``cancel_on_timeout``).
 """
 
 from __future__ import annotations
@@ -16,45 +19,135 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.stub import Stubber
 
 from jobkit import DeviceFarm, Outcome, WaitPolicy, describe, devicefarm
-from jobkit.testing import FakeClock, lifecycle
+from jobkit.errors import JobkitError, WaitTimeoutError
+from jobkit.testing import FakeClock, load_stub
 
-OFFLINE_ARN = "arn:aws:devicefarm:us-west-2:123456789012:job:5e01a8c7-c861-4c0a-b1d5-5ec6e6c6dd23/0fcac17b-6122-44d7-ae5a-12345EXAMPLE/00000"
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+OFFLINE_RUN = (
+    "arn:aws:devicefarm:us-west-2:123456789012:run:"
+    "5e01a8c7-c861-4c0a-b1d5-5ec6e6c6dd23/0fcac17b-6122-44d7-ae5a-12345EXAMPLE"
+)
 
 
-def report(job: devicefarm.Job) -> None:
-    """Print the counters a CI log wants to show."""
-    counters = job.counters or devicefarm.Counters()
-    device = job.device.name if job.device else "unknown device"
-    print(f"{job.name} on {device}: {job.result}")
-    for name in ("total", "passed", "failed", "errored", "warned", "skipped", "stopped"):
-        print(f"  {name:>8}: {getattr(counters, name) or 0}")
-    if job.device_minutes and job.device_minutes.total is not None:
-        print(f"  device minutes: {job.device_minutes.total:.1f}")
+def report(run: devicefarm.Run, df: DeviceFarm) -> None:
+    """Print the run's outcome, then each device's failed tests with the reason."""
+    print(f"{run.name}: {describe(run)}")
+    if run.device_minutes and run.device_minutes.total is not None:
+        print(f"  device minutes: {run.device_minutes.total:.1f}")
+    if run.outcome is Outcome.SUCCEEDED:
+        return
+    devices = {
+        job.arn: job.device.name if job.device else job.name for job in df.list_jobs(run.arn or "")
+    }
+    failed = df.failed_tests(run.arn or "")
+    print(f"{len(failed)} failed test(s):")
+    for device in sorted({devices.get(t.job_arn) or "unknown device" for t in failed}):
+        print(f"  {device}")
+        for test in (t for t in failed if (devices.get(t.job_arn) or "unknown device") == device):
+            print(f"    {test.name} [{test.result}]: {test.message or 'no message'}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Wait for the job, print its counters, and turn its outcome into an exit code."""
+    """Wait for the run, say what failed, save the logs; the outcome becomes the exit code."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("arn", nargs="?", default=OFFLINE_ARN)
+    parser.add_argument("arn", nargs="?", default=OFFLINE_RUN)
+    parser.add_argument("--logs", help="save the run's logs into this directory")
+    parser.add_argument("--timeout", type=float, default=3 * 3600, help="seconds (default 3 h)")
     parser.add_argument("--offline", action="store_true", help="replay canned responses")
     args = parser.parse_args(argv)
 
     client = boto3.client("devicefarm", region_name="us-west-2")
-    policy = WaitPolicy(timeout=3 * 3600)
+    policy = WaitPolicy(timeout=args.timeout)
     replay: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
-    if args.offline:
-        replay = lifecycle(client, "get_job", ["pending", "running", "running", "passed"])
-        policy = FakeClock().policy(timeout=3 * 3600)
-    with replay:
-        job = DeviceFarm(client).wait_for_job(
-            args.arn, policy=policy, on_update=lambda j: print("...", describe(j))
-        )
-    report(job)
-    return 0 if job.outcome is Outcome.SUCCEEDED else 1
+    logs = args.logs
+    with contextlib.ExitStack() as stack:
+        if args.offline:
+            policy = FakeClock().policy(timeout=args.timeout)
+            server = stack.enter_context(_log_server())
+            replay = _offline_run(client, server)
+            logs = logs or stack.enter_context(tempfile.TemporaryDirectory(prefix="jobkit-logs-"))
+        df = DeviceFarm(client)
+        with replay:
+            try:
+                run = df.wait_for_run(
+                    args.arn,
+                    policy=policy,
+                    on_update=lambda r: print("...", describe(r)),
+                    cancel_on_timeout=True,
+                )
+            except WaitTimeoutError as exc:
+                print(exc, file=sys.stderr)
+                return 4
+            report(run, df)
+            if logs:
+                try:
+                    saved = df.download_artifacts(args.arn, logs, types=("LOG",))
+                except JobkitError as exc:  # a log that cannot be saved does not hide the outcome
+                    print(f"some logs were not saved: {exc}", file=sys.stderr)
+                    saved = getattr(exc, "written", ())
+                print(f"saved {len(saved)} log(s): {', '.join(p.name for p in saved)}")
+    return 0 if run.outcome is Outcome.SUCCEEDED else 1
+
+
+class _Logs(BaseHTTPRequestHandler):
+    """Plays S3 for the offline run: every presigned URL answers a short log."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002, ARG002 -- the base names them
+        return
+
+    def do_GET(self) -> None:
+        body = f"log of {self.path.split('?', 1)[0]}\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def _log_server() -> Generator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Logs)
+    thread = threading.Thread(target=lambda: httpd.serve_forever(0.05), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _offline_run(client: Any, server: str) -> Stubber:
+    """Script every call the online path makes, in order, from jobkit's canned responses."""
+    stubber = Stubber(client)
+
+    def add(operation: str, scenario: str) -> None:
+        stubber.add_response(operation, load_stub("devicefarm", operation, scenario))
+
+    for scenario in ("pending", "running", "running_half", "failed"):
+        add("get_run", scenario)
+    for _ in range(2):  # device names for the report, then failed_tests' own listing
+        for scenario in ("page1", "page2", "page3"):
+            add("list_jobs", scenario)
+        if _ == 0:
+            continue
+        for suites, tests in (("pixel", "pixel_tests"), ("galaxy", "galaxy_login")):
+            add("list_suites", suites)
+            add("list_tests", tests)
+    logs = load_stub("devicefarm", "list_artifacts", "logs")
+    for artifact in logs["artifacts"]:
+        artifact["url"] = f"{server}/{artifact['arn'].rsplit('/', 1)[1]}.{artifact['extension']}"
+    stubber.add_response("list_artifacts", logs)
+    return stubber
 
 
 if __name__ == "__main__":

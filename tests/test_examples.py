@@ -31,12 +31,23 @@ def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_devicefarm_example() -> None:
+def test_devicefarm_example_waits_for_the_run_and_says_what_failed() -> None:
     result = _run("devicefarm_wait_job.py", "--offline")
-    assert result.returncode == 0, result.stderr
-    assert "... COMPLETED/PASSED (12/12 tests, 12 passed) -> SUCCEEDED" in result.stdout
-    assert "    passed: 12" in result.stdout
-    assert "device minutes: 25.5" in result.stdout
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "... PENDING (0/2 jobs)"
+    assert (
+        "... COMPLETED/FAILED (2/2 jobs, 24/24 tests, 22 passed, 1 failed, 1 errored) -> FAILED"
+        in lines
+    )
+    assert lines[lines.index("2 failed test(s):") + 1 :] == [
+        "  Google Pixel 8",
+        "    test_payment_declined [FAILED]: AssertionError: expected 'Declined' on screen",
+        "  Samsung Galaxy S24",
+        "    test_login_sso [ERRORED]: WebDriverException: session not created",
+        "saved 2 log(s): Logcat.logcat, Test spec output.txt",
+    ]
+    assert "X-Amz-Signature" not in result.stdout + result.stderr
 
 
 def test_amplify_example_reports_failed_steps() -> None:
