@@ -11,10 +11,14 @@ first on the client vetoes botocore's inner retries once the deadline has passed
 from __future__ import annotations
 
 import contextvars
+import functools
+import inspect
 import threading
 from concurrent.futures import Future
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import botocore.endpoint
 
 from jobkit.errors import ServiceError
 
@@ -115,6 +119,21 @@ async def _await_rate_budget(**_: Any) -> None:
         await pacing.await_turn()
 
 
+@functools.cache
+def _botocore_accepts_a_veto() -> bool:
+    """Whether botocore reads ``False`` from a ``needs-retry`` handler as "do not retry".
+
+    Older botocore (1.35, for one) only tests for ``None`` and would sleep ``False`` seconds
+    and retry at once: there the veto would turn into a tight retry loop, so it is left out
+    (the wait still abandons a call at its deadline).
+    """
+    try:
+        source = inspect.getsource(botocore.endpoint.Endpoint._needs_retry)  # noqa: SLF001
+    except (OSError, TypeError, AttributeError):  # pragma: no cover -- no source to read
+        return False
+    return "handler_response is False" in source
+
+
 def guard_client(client: Any, *, native_async: bool = False) -> None:
     """Register the retry veto and the rate budget on ``client`` (idempotent).
 
@@ -123,7 +142,8 @@ def guard_client(client: Any, *, native_async: bool = False) -> None:
     """
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
-        events.register_first("needs-retry", _veto_retry_past_deadline, unique_id=_GUARD_ID)
+        if _botocore_accepts_a_veto():
+            events.register_first("needs-retry", _veto_retry_past_deadline, unique_id=_GUARD_ID)
         spend = _await_rate_budget if native_async else _spend_rate_budget
         events.register_first("before-send", spend, unique_id=_RATE_ID)
 

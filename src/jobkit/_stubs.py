@@ -15,7 +15,14 @@ from botocore.utils import parse_to_aware_datetime
 from jobkit._operations import CALLS as _CALLS
 from jobkit._operations import OPERATIONS as _TABLE
 
-__all__ = ["OPERATIONS", "load_stub", "output_shape", "scenarios", "stubs_dir"]
+__all__ = [
+    "OPERATIONS",
+    "declared_only",
+    "load_stub",
+    "output_shape",
+    "scenarios",
+    "stubs_dir",
+]
 
 OPERATIONS: dict[tuple[str, str], str] = {
     **{(op.service, op.method): op.api for op in _TABLE},
@@ -69,6 +76,31 @@ def load_stub(service: str, operation: str, scenario: str) -> dict[str, Any]:
     raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     revived: dict[str, Any] = _revive(raw, output_shape(service, operation))
     return revived
+
+
+def declared_only(response: dict[str, Any], shape: Shape | None) -> dict[str, Any]:
+    """``response`` without the members the installed botocore does not declare.
+
+    botocore's Stubber refuses a response with members its model lacks, while its parser
+    simply drops them from a real one; canned responses follow the newest botocore, so an
+    older botocore (the lowest versions jobkit supports) gets them the way it would parse them.
+    """
+    if shape is None:
+        return response
+    kept: dict[str, Any] = _declared(response, shape)
+    return kept
+
+
+def _declared(value: Any, shape: Shape) -> Any:
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        members = shape.members
+        items = cast("dict[str, Any]", value).items()
+        return {k: _declared(v, members[k]) for k, v in items if k in members}
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_declared(v, shape.member) for v in cast("list[Any]", value)]
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        return {k: _declared(v, shape.value) for k, v in cast("dict[str, Any]", value).items()}
+    return value
 
 
 def _revive(value: Any, shape: Shape | None) -> Any:

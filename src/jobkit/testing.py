@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define, field, frozen
 from botocore.stub import Stubber
 
-from jobkit._stubs import load_stub, scenarios
+from jobkit._stubs import declared_only, load_stub, scenarios
 from jobkit._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError
 
@@ -114,7 +114,10 @@ def lifecycle(
                 raise InvalidArgumentError(msg, code="InvalidArgument") from exc
         else:
             response = copy.deepcopy(step)
-        stubber.add_response(operation, response, expected_params)
+        shape = client.meta.service_model.operation_model(
+            client.meta.method_to_api_mapping[operation]
+        ).output_shape
+        stubber.add_response(operation, declared_only(response, shape), expected_params)
     with stubber:
         yield stubber
         stubber.assert_no_pending_responses()
