@@ -127,6 +127,18 @@ BAD: list[tuple[str, str, Callable[[Any], object], str]] = [
     ("df job as session", "devicefarm", lambda f: f.get_remote_access_session(GOOD_JOB), "is a Device Farm job ARN, not a remote access session ARN"),
     ("df job as session wait", "devicefarm", lambda f: f.wait_for_remote_access_session(GOOD_JOB), "not a remote access session"),
     ("df bad policy type", "devicefarm", lambda f: f.wait_for_job(GOOD_JOB, policy=cast("Any", 60)), "WaitPolicy"),
+    # Runs (issue 11): a job ARN where a run is meant and the reverse; artifacts' arguments
+    ("df job as run", "devicefarm", lambda f: f.get_run(GOOD_JOB), "is a Device Farm job ARN, not a run ARN; pass the ARN of the run"),
+    ("df job as run wait", "devicefarm", lambda f: f.wait_for_run(GOOD_JOB, cancel_on_timeout=True), "not a run ARN"),
+    ("df job as run list", "devicefarm", lambda f: f.list_jobs(GOOD_JOB), "run_arn"),
+    ("df session as run", "devicefarm", lambda f: f.get_run(SESSION), "not a run ARN"),
+    ("df device failed tests", "devicefarm", lambda f: f.failed_tests(DEVICE), "not a run or job ARN"),
+    ("df artifacts type", "devicefarm", lambda f: f.download_artifacts(RUN, ".", types=("VIDEO",)), "not an artifact category"),
+    ("df artifacts dir", "devicefarm", lambda f: f.download_artifacts(RUN, "/proc/jobkit/x"), "cannot be created or written"),
+    ("amp start type", "amplify", lambda f: f.start_job("d2a4xexample1", "main", "DEPLOY"), "is not a job type"),
+    ("amp latest app", "amplify", lambda f: f.latest_job("app", "main"), "not an Amplify app id"),
+    ("iot executions status", "iot", lambda f: f.list_job_executions("ota", status="DONE"), "not an execution status"),
+    ("iot outcomes bad id", "iot", lambda f: f.thing_outcomes("ota job"), "whitespace"),
     # IoT job ids (and job ARNs)
     ("iot job empty", "iot", lambda f: f.describe_job(""), "job_id is empty"),
     ("iot job None", "iot", lambda f: f.describe_job(_NONE), "job_id is None"),
