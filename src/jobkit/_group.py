@@ -23,12 +23,12 @@ from jobkit._targets import Target, WaitResult
 from jobkit.errors import JobkitError, NotFoundError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Hashable, Sequence
+    from collections.abc import Callable, Container, Generator, Hashable, Iterable, Sequence
 
     from jobkit._operations import Batch, Operation
     from jobkit._waiting import WaitPolicy
 
-__all__ = ["Entry", "Group", "Outcomes", "Request", "Unit"]
+__all__ = ["Entry", "Final", "Group", "Outcomes", "Request", "Unit"]
 
 
 @frozen
@@ -43,8 +43,15 @@ class Request:
     require: str | None = None
 
 
+@frozen
+class Final:
+    """A list showed the entry ended, but only as a summary: its whole model is still to fetch."""
+
+    summary: Any
+
+
 Outcomes = dict["Entry", Any]
-"""Per entry: the model observed, or the :class:`JobkitError` its poll failed with."""
+"""Per entry: the model observed, a :class:`Final`, or the :class:`JobkitError` its poll failed with."""
 
 
 class Entry:
@@ -64,7 +71,7 @@ class Entry:
 class Unit:
     """Targets observed by one call (or one target polled alone)."""
 
-    __slots__ = ("batch", "busy", "entries", "facade", "operation", "parent")
+    __slots__ = ("at", "batch", "busy", "entries", "facade", "operation", "parent")
 
     def __init__(
         self,
@@ -79,14 +86,15 @@ class Unit:
         self.parent = parent
         self.entries: list[Entry] = []
         self.busy = False
+        self.at: float | None = None  # when it is scheduled (in the group's heap), if it is
 
     def live(self) -> list[Entry]:
-        """The entries still waiting."""
-        return [e for e in self.entries if e.result is None]
+        """The entries still waiting here (not ended, not moved to a final fetch of their own)."""
+        return [e for e in self.entries if e.result is None and e.unit is self]
 
     def due(self) -> float | None:
         """When the unit is next due: its earliest live entry's due time."""
-        return min((e.due for e in self.entries if e.result is None), default=None)
+        return min((e.due for e in self.live()), default=None)
 
     def flow(self) -> Generator[Request, dict[str, Any], Outcomes]:
         """The calls that observe this unit's live entries, as a generator of requests."""
@@ -108,13 +116,14 @@ def _single_flow(facade: Any, entry: Entry) -> Generator[Request, dict[str, Any]
     return {entry: structure(response[op.key], op.model)}
 
 
-def _batch_flow(  # noqa: C901, PLR0912 -- pages, matching and final gets: one flow, read top to bottom
+def _batch_flow(
     facade: Any,
     operation: Operation[Any],
     batch: Batch[Any],
     parent: dict[str, Any],
     live: Sequence[Entry],
 ) -> Generator[Request, dict[str, Any], Outcomes]:
+    """List pages until every live entry is found; a :class:`Final` for those seen ended."""
     wanted: dict[Hashable, list[Entry]] = {}
     for entry in live:
         wanted.setdefault(batch.member(entry.target.ids), []).append(entry)
@@ -125,16 +134,7 @@ def _batch_flow(  # noqa: C901, PLR0912 -- pages, matching and final gets: one f
     what = f"the {operation.label}s of {' '.join(str(v) for v in parent.values())}"
     while True:
         response = yield Request(facade, batch.method, batch.api, what, dict(params))
-        for item in response.get(batch.key) or ():
-            keys, model = batch.read(item, parent)
-            for key in keys:
-                if key not in wanted:
-                    continue
-                seen = found.get(key)
-                if seen is None or (
-                    batch.rank is not None and batch.rank(model) > batch.rank(seen)
-                ):
-                    found[key] = model
+        _match(batch, parent, response.get(batch.key) or (), wanted, found)
         token = response.get("nextToken")
         if not token or len(found) == len(wanted):
             break
@@ -150,15 +150,30 @@ def _batch_flow(  # noqa: C901, PLR0912 -- pages, matching and final gets: one f
                     operation=batch.api,
                 )
             elif model.is_terminal and not batch.full:
-                # The list shows only a summary; the final model is the whole one.
-                try:
-                    full = yield _get_request(facade, entry)
-                    outcomes[entry] = structure(full[operation.key], operation.model)
-                except JobkitError as exc:
-                    outcomes[entry] = exc
+                # The list shows only a summary; the whole model comes from the entry's own
+                # get, a unit of its own, so the sweep (and every other target) does not wait.
+                outcomes[entry] = Final(model)
             else:
                 outcomes[entry] = model
     return outcomes
+
+
+def _match(
+    batch: Batch[Any],
+    parent: dict[str, Any],
+    items: Iterable[dict[str, Any]],
+    wanted: Container[Hashable],
+    found: dict[Hashable, Any],
+) -> None:
+    """Record in ``found`` the model each wanted key shows (the highest ranked, if several)."""
+    for item in items:
+        keys, model = batch.read(item, parent)
+        for key in keys:
+            if key not in wanted:
+                continue
+            seen = found.get(key)
+            if seen is None or (batch.rank is not None and batch.rank(model) > batch.rank(seen)):
+                found[key] = model
 
 
 class Group:
@@ -193,6 +208,24 @@ class Group:
             unit.entries.append(entry)
             entry.unit = unit
         self._sequence = itertools.count()
+        # Units by when they are next due; an entry whose unit's `at` no longer matches is stale.
+        self._heap: list[tuple[float, int, Unit]] = []
+        for unit in self.units:
+            self._schedule(unit)
+
+    def _schedule(self, unit: Unit) -> None:
+        unit.at = unit.due()
+        if unit.at is not None:
+            heapq.heappush(self._heap, (unit.at, next(self._sequence), unit))
+
+    def _top(self) -> tuple[float, int, Unit] | None:
+        heap = self._heap
+        while heap:
+            at, _, unit = heap[0]
+            if not unit.busy and unit.at == at:
+                return heap[0]
+            heapq.heappop(heap)  # stale: the unit was taken or rescheduled since
+        return None
 
     def _unit_for(
         self,
@@ -220,26 +253,19 @@ class Group:
 
     def due(self, now: float, limit: int) -> list[tuple[Unit, float]]:
         """Take up to ``limit`` idle units due at ``now``; each with its call's deadline."""
-        ready: list[tuple[float, int, Unit]] = []
-        for unit in self.units:
-            if unit.busy:
-                continue
-            at = unit.due()
-            if at is not None and at <= now:
-                heapq.heappush(ready, (at, next(self._sequence), unit))
         taken: list[tuple[Unit, float]] = []
-        while ready and len(taken) < limit:
-            _, _, unit = heapq.heappop(ready)
-            unit.busy = True
+        while len(taken) < limit and (top := self._top()) is not None and top[0] <= now:
+            heapq.heappop(self._heap)
+            unit = top[2]
+            unit.busy, unit.at = True, None
             deadlines = [e.core.wake(now).deadline for e in unit.live()]
             taken.append((unit, min(deadlines)))
         return taken
 
     def next_due(self) -> float | None:
         """When the earliest idle unit is next due, or ``None`` if none is waiting."""
-        return min(
-            (at for u in self.units if not u.busy and (at := u.due()) is not None), default=None
-        )
+        top = self._top()
+        return None if top is None else top[0]
 
     def settle(
         self,
@@ -254,6 +280,9 @@ class Group:
             seen = outcome if isinstance(outcome, JobkitError) else outcome.get(entry)
             if seen is None:  # pragma: no cover -- a flow answers every live entry
                 continue
+            if isinstance(seen, Final):
+                self._fetch_alone(entry, now)
+                continue
             step: Step[Any] = (
                 entry.core.failed(now, seen)
                 if isinstance(seen, JobkitError)
@@ -262,6 +291,17 @@ class Group:
             if step.update is not None and on_update is not None:
                 on_update(step.update)
             self._apply(entry, now, step)
+        self._schedule(unit)
+
+    def _fetch_alone(self, entry: Entry, now: float) -> None:
+        """Move an entry that a list showed ended into a unit of its own, due at once."""
+        op = entry.target.bound.operation
+        alone = Unit(entry.target.facade, op, None, None)
+        alone.entries.append(entry)
+        entry.unit = alone
+        entry.due = now
+        self.units.append(alone)
+        self._schedule(alone)
 
     def _apply(self, entry: Entry, now: float, step: Step[Any]) -> None:
         if isinstance(step, Sleep):
