@@ -15,7 +15,14 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jobkit._calls import GRACE, CallAbandonedError, Pacing, current_deadline, current_rate
+from jobkit._calls import (
+    GRACE,
+    CallAbandonedError,
+    Pacing,
+    Worker,
+    current_deadline,
+    current_rate,
+)
 from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore
 from jobkit._deadline import Deadline
 from jobkit._group import Group, Outcomes, Request, Unit
@@ -29,7 +36,13 @@ if TYPE_CHECKING:
     from jobkit._targets import Target, WaitResult
     from jobkit._waiting import WaitPolicy
 
-__all__ = ["asleep_for", "drive_group", "in_daemon_thread", "wait_until_terminal"]
+__all__ = [
+    "asleep_for",
+    "current_worker",
+    "drive_group",
+    "in_daemon_thread",
+    "wait_until_terminal",
+]
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Resource)
@@ -51,12 +64,31 @@ def asleep_for(sleep: Callable[[float], None]) -> Callable[[float], Awaitable[No
     return injected
 
 
+current_worker: contextvars.ContextVar[Worker | None] = contextvars.ContextVar(
+    "jobkit_worker", default=None
+)
+"""The worker thread of the async wait running in this context, if any."""
+
+
 def in_daemon_thread(fn: Callable[[], T]) -> asyncio.Future[T]:
     """Run ``fn()`` on a daemon thread (with this context); its result as an asyncio future.
 
-    Unlike ``asyncio.to_thread``, whose executor threads are joined at exit, an abandoned
-    call here never keeps the process alive.
+    Inside an async wait the wait's one :class:`Worker` thread runs it (a thread per call
+    costs more than a local call); a call given up on (cancelled, or past its deadline)
+    abandons that thread, and the next call gets a new one. Unlike ``asyncio.to_thread``,
+    whose executor threads are joined at exit, an abandoned call never keeps the process alive.
     """
+    worker = current_worker.get()
+    if worker is not None:
+        inner = worker.submit(fn)
+        outer = asyncio.wrap_future(inner)
+
+        def given_up(done: asyncio.Future[T]) -> None:
+            if done.cancelled() and not inner.done():
+                worker.close(wait=False)
+
+        outer.add_done_callback(given_up)
+        return outer
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
     context = contextvars.copy_context()
@@ -116,24 +148,30 @@ async def wait_until_terminal(
         policy, clock(), what=what, operation=operation, check=check, refuse=refuse
     )
     step: Step[R] = core.first()
-    while True:
-        if step.update is not None and on_update is not None:
-            on_update(step.update)
-        if isinstance(step, Poll):
-            try:
-                resource = await fetch(Deadline(step.deadline, clock, sleep))
-            except JobkitError as exc:
-                step = core.failed(clock(), exc)
+    worker = Worker()
+    token = current_worker.set(worker)
+    try:
+        while True:
+            if step.update is not None and on_update is not None:
+                on_update(step.update)
+            if isinstance(step, Poll):
+                try:
+                    resource = await fetch(Deadline(step.deadline, clock, sleep))
+                except JobkitError as exc:
+                    step = core.failed(clock(), exc)
+                else:
+                    step = core.observe(clock(), resource)
+            elif isinstance(step, Sleep):
+                await asleep(step.seconds)
+                step = core.wake(clock())
+            elif isinstance(step, Done):
+                return step.resource
             else:
-                step = core.observe(clock(), resource)
-        elif isinstance(step, Sleep):
-            await asleep(step.seconds)
-            step = core.wake(clock())
-        elif isinstance(step, Done):
-            return step.resource
-        else:
-            assert isinstance(step, Fail)  # noqa: S101 -- the four steps are exhaustive
-            raise step.error
+                assert isinstance(step, Fail)  # noqa: S101 -- the four steps are exhaustive
+                raise step.error
+    finally:
+        current_worker.reset(token)
+        worker.close(wait=worker.idle)  # idle: the thread exits at once
 
 
 async def _request(request: Request, deadline: Deadline) -> dict[str, Any]:

@@ -128,7 +128,8 @@ def _botocore_accepts_a_veto() -> bool:
     (the wait still abandons a call at its deadline).
     """
     try:
-        source = inspect.getsource(botocore.endpoint.Endpoint._needs_retry)  # noqa: SLF001
+        method: object = getattr(botocore.endpoint.Endpoint, "_needs_retry")  # noqa: B009 -- private, untyped in the stubs
+        source = inspect.getsource(method)  # type: ignore[arg-type]
     except (OSError, TypeError, AttributeError):  # pragma: no cover -- no source to read
         return False
     return "handler_response is False" in source
@@ -177,8 +178,19 @@ class Worker:
 
     def __exit__(self, *_: object) -> None:
         # Interrupted mid-call (Ctrl-C), the call is abandoned; an idle thread is joined.
-        pending = self._pending
-        self.close(wait=pending is None or pending.done())
+        self.close(wait=self.idle)
+
+    def submit(self, fn: Callable[[], T], context: contextvars.Context | None = None) -> Future[T]:
+        """Queue ``fn()`` for the worker thread (in ``context``, or a copy of this one)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=_serve, args=(self._inbox,), name="jobkit call", daemon=True
+            )
+            self._thread.start()
+        future: Future[T] = Future()
+        self._pending = future
+        self._inbox.put((context or contextvars.copy_context(), fn, future))
+        return future
 
     def run(self, fn: Callable[[], T], deadline: Deadline, *, what: str, operation: str) -> T:
         """Run ``fn()`` on the worker thread; its result, or its exception, as if called here.
@@ -186,16 +198,9 @@ class Worker:
         Raises:
             CallAbandonedError: ``fn`` was still running at the deadline plus the grace.
         """
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=_serve, args=(self._inbox,), name=f"jobkit {operation}", daemon=True
-            )
-            self._thread.start()
-        future: Future[T] = Future()
         context = contextvars.copy_context()
         context.run(current_deadline.set, deadline)
-        self._pending = future
-        self._inbox.put((context, fn, future))
+        future = self.submit(fn, context)
         limit = max(0.0, deadline.at - deadline.clock()) + GRACE
         try:
             return future.result(timeout=limit)
@@ -204,6 +209,12 @@ class Worker:
                 raise
             self.close(wait=False)
             raise _abandoned(operation, what) from None
+
+    @property
+    def idle(self) -> bool:
+        """Whether no call is running (the thread, if any, can be joined at once)."""
+        pending = self._pending
+        return pending is None or pending.done()
 
     def close(self, *, wait: bool = True) -> None:
         """Let the thread exit: at once if idle (``wait``), else after its current call."""
