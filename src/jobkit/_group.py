@@ -196,7 +196,7 @@ class Group:
         for index, target in enumerate(targets):
             op = target.bound.operation
             core: WaitCore[Any] = WaitCore(
-                policy or op.policy,
+                op.policy if policy is None else policy.over(op.policy),
                 start,
                 what=target.what,
                 operation=op.api,

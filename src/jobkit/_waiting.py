@@ -6,8 +6,9 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+import attrs
 from attrs import field, frozen
 
 from jobkit._backoff import waiter_delay
@@ -15,11 +16,38 @@ from jobkit._outcome import Resource
 from jobkit._validation import as_seconds, delay_range, finite_non_negative, positive_seconds
 from jobkit.errors import InvalidArgumentError
 
+if TYPE_CHECKING:
+    from datetime import timedelta
+
 __all__ = ["WaitPolicy"]
 
 logger = logging.getLogger("jobkit")
 
 R = TypeVar("R", bound=Resource)
+
+
+class _Default(float):
+    """A default value of a :class:`WaitPolicy`, told apart from the same number given on purpose.
+
+    A resource's own defaults replace these when a policy is applied to it
+    (:meth:`WaitPolicy.over`), so ``WaitPolicy(timeout=600)`` changes only the timeout.
+    """
+
+    __slots__ = ()
+
+
+def _seconds(value: float | timedelta) -> float:
+    """Attrs converter: seconds or a timedelta; a default stays marked as one."""
+    return value if isinstance(value, _Default) else as_seconds(value)
+
+
+_TIMEOUT, _MIN_DELAY, _MAX_DELAY, _GRACE = (
+    _Default(3600.0),
+    _Default(5.0),
+    _Default(120.0),
+    _Default(30.0),
+)
+_TIMINGS = ("timeout", "min_delay", "max_delay", "not_found_grace")
 
 
 def _optional_positive(instance: object, _attribute: object, value: int | None) -> None:
@@ -54,12 +82,12 @@ class WaitPolicy:
     ETA_FRACTION: ClassVar[float] = 0.3
     """Chosen by ``benchmarks/polling.py``: lower lag for few extra calls on noisy progress."""
 
-    timeout: float = field(default=3600.0, converter=as_seconds, validator=positive_seconds)
-    min_delay: float = field(default=5.0, converter=as_seconds, validator=positive_seconds)
-    max_delay: float = field(default=120.0, converter=as_seconds, validator=positive_seconds)
+    timeout: float = field(default=_TIMEOUT, converter=_seconds, validator=positive_seconds)
+    min_delay: float = field(default=_MIN_DELAY, converter=_seconds, validator=positive_seconds)
+    max_delay: float = field(default=_MAX_DELAY, converter=_seconds, validator=positive_seconds)
     max_attempts: int | None = field(default=None, validator=_optional_positive)
     not_found_grace: float = field(
-        default=30.0, converter=as_seconds, validator=finite_non_negative
+        default=_GRACE, converter=_seconds, validator=finite_non_negative
     )
     use_progress: bool = True
     clock: Callable[[], float] = field(default=time.monotonic, eq=False, repr=False)
@@ -67,7 +95,37 @@ class WaitPolicy:
     random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        delay_range("WaitPolicy", self.min_delay, self.max_delay)
+        if not isinstance(self.min_delay, _Default) and not isinstance(self.max_delay, _Default):
+            delay_range("WaitPolicy", self.min_delay, self.max_delay)
+
+    def given(self) -> frozenset[str]:
+        """The timing values set on purpose (the others are defaults a resource may replace)."""
+        return frozenset(n for n in _TIMINGS if not isinstance(getattr(self, n), _Default))
+
+    def over(self, base: WaitPolicy) -> WaitPolicy:
+        """This policy applied to a resource whose defaults are ``base``.
+
+        Timing values not set on purpose come from ``base``; a ``min_delay`` above the
+        base's ``max_delay`` raises it, and a ``max_delay`` below its ``min_delay`` lowers it.
+
+        Raises:
+            InvalidArgumentError: ``min_delay`` and ``max_delay`` were both given, reversed.
+        """
+        given = self.given()
+        values = {n: getattr(self if n in given else base, n) for n in _TIMINGS}
+        if "min_delay" in given and "max_delay" not in given:
+            values["max_delay"] = max(values["min_delay"], values["max_delay"])
+        if "max_delay" in given and "min_delay" not in given:
+            values["min_delay"] = min(values["max_delay"], values["min_delay"])
+        merged = attrs.evolve(
+            self,
+            timeout=float(values["timeout"]),
+            min_delay=float(values["min_delay"]),
+            max_delay=float(values["max_delay"]),
+            not_found_grace=float(values["not_found_grace"]),
+        )
+        delay_range("WaitPolicy", merged.min_delay, merged.max_delay)
+        return merged
 
     def delay(self, attempt: int, time_left: float | None = None) -> float:
         """Return the sleep after poll number ``attempt``, ignoring the deadline.
