@@ -97,7 +97,8 @@ def _declared(value: Any, shape: Shape) -> Any:
         items = cast("dict[str, Any]", value).items()
         return {k: _declared(v, members[k]) for k, v in items if k in members}
     if isinstance(shape, ListShape) and isinstance(value, list):
-        return [_declared(v, shape.member) for v in cast("list[Any]", value)]
+        values: list[Any] = value  # pyright: ignore[reportUnknownVariableType]
+        return [_declared(v, shape.member) for v in values]
     if isinstance(shape, MapShape) and isinstance(value, dict):
         return {k: _declared(v, shape.value) for k, v in cast("dict[str, Any]", value).items()}
     return value
