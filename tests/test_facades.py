@@ -108,6 +108,7 @@ def test_devicefarm_unknown_status_is_not_terminal_and_times_out() -> None:
         DeviceFarm(client).wait_for_job(
             JOB_ARN, policy=clock.policy(timeout=30, min_delay=10, max_delay=10)
         )
+    assert info.value.resource is not None
     status: devicefarm.ExecutionStatus = info.value.resource.status
     assert status.is_known is False
     assert status.value == "HIBERNATING"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 import threading
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -85,7 +87,8 @@ def test_jitter_bounds_hold_for_any_random_value() -> None:
     for r in (0.0, 0.25, 0.999):
         clock = FakeClock()
         script = Script(clock, *([_execution("QUEUED")] * 8), _execution("SUCCEEDED"))
-        _wait(script, clock.policy(timeout=10_000, min_delay=3, max_delay=40, random=lambda r=r: r))
+        pinned = functools.partial(float, r)
+        _wait(script, clock.policy(timeout=10_000, min_delay=3, max_delay=40, random=pinned))
         assert clock.sleeps[0] == 3.0
         assert all(3.0 <= d <= 40.0 for d in clock.sleeps)
 
@@ -285,11 +288,48 @@ def test_progress_shortens_sleeps_near_the_estimated_end() -> None:
     aware = attrs.evolve(policy, clock=clock.clock, sleep=clock.sleep)
     final = wait_until_terminal(_linear_job(clock), what="job", operation="GetJob", policy=aware)
     assert final.status == "COMPLETED"
-    assert clock.now - 900 < 20
     blind = attrs.evolve(policy, clock=plain.clock, sleep=plain.sleep, use_progress=False)
     wait_until_terminal(_linear_job(plain), what="job", operation="GetJob", policy=blind)
     # Backoff alone sleeps 5, 7.5, 12.5, 22.5, 42.5, 82.5, 152.5, ... and sees the end 35 s late.
     assert plain.now == 935.0
-    assert clock.now < plain.now
-    assert clock.now - 900 < 5  # seen 3.5 s after the end, for 21 polls instead of 12
-    assert (len(clock.sleeps), len(plain.sleeps)) == (20, 11)
+    # With an accurate estimate the end is seen within one min_delay of it ...
+    assert 900 <= clock.now <= 900 + policy.min_delay
+    # ... for a bounded number of extra polls: each shortened sleep is ETA_FRACTION of the
+    # time left, so the time left shrinks by (1 - f) per poll from where shortening starts
+    # (f * left < max_delay) down to where min_delay takes over (f * left < min_delay),
+    # then at most 1 / f polls at min_delay; plus the one that sees the end.
+    f = WaitPolicy.ETA_FRACTION
+    geometric = math.log(policy.max_delay / policy.min_delay) / -math.log(1 - f)
+    extra = math.ceil(geometric + 1 / f) + 1
+    assert len(clock.sleeps) <= len(plain.sleeps) + extra
+
+
+def _tail_job(clock: FakeClock, tail: float) -> Callable[[Deadline], devicefarm.Job]:
+    """As _linear_job, but RUNNING at 100 % from t=900 for ``tail`` more seconds (teardown)."""
+
+    def fetch(_: Deadline) -> devicefarm.Job:
+        if clock.now >= 900 + tail:
+            return _df_job(100, status="COMPLETED")
+        return _df_job(min(100, 10 + int(clock.now // 10)))
+
+    return fetch
+
+
+@pytest.mark.parametrize("tail", [60.0, 300.0, 600.0])
+def test_a_job_at_100_percent_that_still_runs_is_polled_on_backoff(tail: float) -> None:
+    clock = FakeClock()
+    policy = WaitPolicy(timeout=10_000, min_delay=5, max_delay=180, random=lambda: 0.5)
+    aware = attrs.evolve(policy, clock=clock.clock, sleep=clock.sleep)
+    wait_until_terminal(_tail_job(clock, tail), what="job", operation="GetJob", policy=aware)
+    in_tail = [t for t in _sleep_starts(clock) if t >= 900]
+    # Backoff at this point sleeps about (min + max) / 2 = 92.5 s: never min_delay throughout.
+    assert len(in_tail) <= tail / ((policy.min_delay + policy.max_delay) / 2) + 2
+    assert clock.now - (900 + tail) <= policy.max_delay
+
+
+def _sleep_starts(clock: FakeClock) -> list[float]:
+    starts, now = [], 0.0
+    for s in clock.sleeps:
+        starts.append(now)
+        now += s
+    return starts

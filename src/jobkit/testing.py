@@ -31,9 +31,18 @@ from jobkit._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Mapping, Sequence
+    from collections.abc import Callable, Generator, Mapping, Sequence
+    from datetime import timedelta
 
-__all__ = ["AwsErrorResponse", "FakeClock", "MotoIoT", "lifecycle", "load_stub", "scenarios"]
+__all__ = [
+    "AwsErrorResponse",
+    "FakeClock",
+    "LifecycleExhaustedError",
+    "MotoIoT",
+    "lifecycle",
+    "load_stub",
+    "scenarios",
+]
 
 
 @frozen(kw_only=True)
@@ -62,10 +71,39 @@ class FakeClock:
         self.sleeps.append(seconds)
         self.now += seconds
 
-    def policy(self, **kwargs: Any) -> WaitPolicy:
-        """Return a :class:`jobkit.WaitPolicy` that runs on this clock (jitter pinned to 0.5)."""
-        kwargs.setdefault("random", lambda: 0.5)
-        return WaitPolicy(clock=self.clock, sleep=self.sleep, **kwargs)
+    def policy(
+        self,
+        *,
+        timeout: float | timedelta | None = None,
+        min_delay: float | timedelta | None = None,
+        max_delay: float | timedelta | None = None,
+        max_attempts: int | None = None,
+        not_found_grace: float | timedelta | None = None,
+        use_progress: bool = True,
+        random: Callable[[], float] = lambda: 0.5,
+    ) -> WaitPolicy:
+        """Return a :class:`jobkit.WaitPolicy` that runs on this clock (jitter pinned to 0.5).
+
+        Values left out stay defaults, which a wait replaces with the resource's own.
+        """
+        given = {
+            name: value
+            for name, value in (
+                ("timeout", timeout),
+                ("min_delay", min_delay),
+                ("max_delay", max_delay),
+                ("not_found_grace", not_found_grace),
+            )
+            if value is not None
+        }
+        return WaitPolicy(
+            clock=self.clock,
+            sleep=self.sleep,
+            random=random,
+            max_attempts=max_attempts,
+            use_progress=use_progress,
+            **given,
+        )
 
 
 Step = str | dict[str, Any] | AwsErrorResponse
@@ -78,14 +116,18 @@ def lifecycle(
     steps: Sequence[Step],
     *,
     expected_params: dict[str, Any] | None = None,
+    repeat_last: bool = False,
 ) -> Generator[Stubber]:
     """Script ``client.<operation>`` to answer with ``steps``, in order, one per call.
 
     A step is the name of a canned scenario (see :func:`scenarios`), a response dict,
     or an :class:`AwsErrorResponse`. On a clean exit every step must have been used.
+    With ``repeat_last``, the last step answers every further call, so a test need not
+    know how many polls a wait makes.
 
     Raises:
         InvalidArgumentError: an unknown operation or scenario (before anything is stubbed).
+        LifecycleExhaustedError: (inside the block) a call came after the last step.
     """
     service = client.meta.service_model.service_name
     if operation not in client.meta.method_to_api_mapping:
@@ -118,9 +160,51 @@ def lifecycle(
             client.meta.method_to_api_mapping[operation]
         ).output_shape
         stubber.add_response(operation, declared_only(response, shape), expected_params)
+    api = client.meta.method_to_api_mapping[operation]
+    # provide-client-params comes before every hook of the Stubber, so the guard sees a call first.
+    event = f"provide-client-params.{client.meta.service_model.service_id.hyphenize()}.{api}"
+    guard = _StepGuard(stubber, operation, len(steps), repeat_last=repeat_last)
     with stubber:
-        yield stubber
-        stubber.assert_no_pending_responses()
+        client.meta.events.register_first(event, guard, unique_id=f"jobkit-lifecycle-{id(guard)}")
+        try:
+            yield stubber
+            if not repeat_last:
+                stubber.assert_no_pending_responses()
+        finally:
+            client.meta.events.unregister(event, unique_id=f"jobkit-lifecycle-{id(guard)}")
+
+
+class LifecycleExhaustedError(AssertionError):
+    """A scripted client was called after its last step (see :func:`lifecycle`)."""
+
+
+class _StepGuard:
+    """Counts the scripted operation's calls; repeats the last step or says the steps ran out."""
+
+    def __init__(self, stubber: Stubber, operation: str, steps: int, *, repeat_last: bool) -> None:
+        self.stubber = stubber
+        self.operation = operation
+        self.steps = steps
+        self.repeat_last = repeat_last
+        self.calls = 0
+
+    def __call__(self, **_: Any) -> None:
+        self.calls += 1
+        # botocore's Stubber keeps its answers in a queue; it is the only way to repeat one.
+        queue: Any = getattr(self.stubber, "_queue")  # noqa: B009 -- private, on purpose
+        if len(queue) == 1 and self.repeat_last and self.steps:
+            queue.append(copy.deepcopy(queue[0]))
+        elif not queue:
+            msg = (
+                f"jobkit.testing.lifecycle: {self.operation} was called a {_ordinal(self.calls)} "
+                f"time but only {self.steps} steps were scripted; add steps, or pass repeat_last=True."
+            )
+            raise LifecycleExhaustedError(msg)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")  # noqa: PLR2004
+    return f"{n}{suffix}"
 
 
 def _has(service: str, operation: str) -> bool:
