@@ -1,6 +1,7 @@
 """The one entry point for humans and CI.
 
 nox -s tests | lowest | lint | typecheck | demo | bench   checks, installed from constraints.txt
+nox -s docs                                               the user guide and API reference, into site/
 nox -s drift                                              newest botocore vs the models (not in CI)
 nox -s lock                                               refresh constraints.txt
 """
@@ -118,6 +119,21 @@ def bench(session: nox.Session) -> None:
     """Side-by-side benchmarks; prints one table per area with ratios."""
     _install(session, "bench")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the user guide and API reference into site/; --strict fails on a broken reference."""
+    _install(session, "docs", "lint")  # lint: ruff, which mkdocstrings formats signatures with
+    session.run(
+        "mkdocs",
+        "build",
+        "--strict",
+        "--site-dir",
+        "site",
+        *session.posargs,
+        env={"NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 @nox.session(default=False)
