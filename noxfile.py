@@ -3,12 +3,15 @@
 nox -s tests | lowest | lint | typecheck | demo | bench   checks, installed from constraints.txt
 nox -s docs                                               the user guide and API reference, into site/
 nox -s drift                                              newest botocore vs the models (not in CI)
-nox -s lock                                               refresh constraints.txt
+nox -s mutants                                            mutation testing (not in CI: slow)
+nox -s aio                                                jobkit.aio with aiobotocore (constraints-aio.txt)
+nox -s lock | aio_lock                                    refresh constraints.txt | constraints-aio.txt
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import nox
@@ -21,7 +24,7 @@ nox.options.sessions = ["tests", "lowest", "lint", "typecheck"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 CONSTRAINTS = "constraints.txt"
 # Every group the sessions install, so one constraints file pins them all consistently.
-LOCKED_GROUPS = ("test", "typecheck", "lint", "bench", "docs")
+LOCKED_GROUPS = ("test", "typecheck", "lint", "bench", "docs", "mutants")
 # The oldest Python pyproject.toml allows; the lock and the floors are resolved on it.
 OLDEST_PYTHON = str(PYPROJECT["project"]["requires-python"]).removeprefix(">=")
 
@@ -143,6 +146,62 @@ def drift(session: nox.Session) -> None:
     # Deliberately unconstrained: the point is what botocore declares today, not what we pinned.
     session.install("--upgrade", ".", "boto3", "botocore")
     session.run("python", "tests/drift.py")
+
+
+# What `nox -s mutants` mutates (mutmut 3 names: module.x_function, module.xǁClassǁmethod):
+# the wait core, the outcome rules, redaction, the retry bound and the command's exit codes.
+MUTANTS = (
+    "jobkit._core.*",
+    "jobkit._redact.*",
+    "jobkit._retry.x_http_attempt_bound__*",
+    "jobkit.devicefarm.x__outcome__*",
+    "jobkit._cli._main.x_main__*",
+    "jobkit._cli._main.xǁ_Commandǁ_policy__*",
+    "jobkit._cli._main.xǁ_Commandǁ_wait__*",
+)
+
+
+@nox.session(default=False)
+def mutants(session: nox.Session) -> None:
+    """Mutation testing with mutmut over a copy of the tree; prints every surviving mutant."""
+    _install(session, "mutants")
+    work = Path(session.create_tmp()) / "mutants-tree"
+    if work.exists():
+        shutil.rmtree(work)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "mutants")
+    for name in ("src", "tests", "stubs", "benchmarks", "examples"):
+        shutil.copytree(name, work / name, ignore=ignore)
+    shutil.copy2("pyproject.toml", work / "pyproject.toml")
+    with session.chdir(work):
+        session.run("mutmut", "run", *session.posargs, *MUTANTS)
+        session.run("mutmut", "results")
+
+
+AIO_CONSTRAINTS = "constraints-aio.txt"
+AIO_TESTS = ("tests/test_aio_native.py", "tests/test_aio.py")
+
+
+@nox.session
+def aio(session: nox.Session) -> None:
+    """jobkit.aio with an aiobotocore client, on the botocore aiobotocore pins (its own set)."""
+    session.install("--upgrade", "pip")
+    session.install("-c", AIO_CONSTRAINTS, ".[aio]", *_groups("test"))
+    session.run("pytest", *(session.posargs or AIO_TESTS), env={"HYPOTHESIS_PROFILE": "ci"})
+
+
+@nox.session(python=OLDEST_PYTHON, reuse_venv=False, default=False)
+def aio_lock(session: nox.Session) -> None:
+    """Refresh constraints-aio.txt: the newest aiobotocore and the boto3 its botocore allows."""
+    session.install("--upgrade", "pip")
+    session.install(".[aio]", *_groups("test"))
+    session.run("python", "-m", "pip", "check")
+    frozen = str(session.run("python", "-m", "pip", "freeze", "--exclude", "jobkit", silent=True))
+    header = (
+        "# Pins for nox -s aio: aiobotocore pins botocore tightly (older than constraints.txt's),\n"
+        "# so the aiobotocore path is tested on its own set. Refresh with: nox -s aio_lock\n"
+    )
+    Path(AIO_CONSTRAINTS).write_text(header + frozen, encoding="utf-8")
+    session.log(f"wrote {AIO_CONSTRAINTS}: {len(frozen.splitlines())} pins")
 
 
 # A fresh venv every time, so nothing an earlier lock installed survives into the new one.

@@ -10,9 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from botocore.stub import Stubber
 
-from helpers import make_client
+from helpers import Stubber, make_client
 from jobkit import DeviceFarm, aio
 from jobkit._artifacts import ArtifactDownloadError
 from jobkit.errors import InvalidArgumentError, ServiceError

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from helpers import make_client
+from helpers import Stubber, make_client
 from jobkit import DeviceFarm, Outcome, aio, devicefarm
 from jobkit.errors import InvalidArgumentError, JobFailedError
 from jobkit.testing import FakeClock, lifecycle
@@ -104,7 +104,6 @@ def test_run_jobs_ask_for_each_next_page() -> None:
     client = _client()
     stubbed = [("page1", {"arn": RUN}), ("page2", {"arn": RUN, "nextToken": "page-2"})]
     stubbed.append(("page3", {"arn": RUN, "nextToken": "page-3"}))
-    from botocore.stub import Stubber  # noqa: PLC0415
 
     from jobkit.testing import load_stub  # noqa: PLC0415
 
@@ -118,7 +117,6 @@ def test_run_jobs_ask_for_each_next_page() -> None:
 
 
 def _failed_tests_script(client: Any) -> Any:
-    from botocore.stub import Stubber  # noqa: PLC0415
 
     from jobkit.testing import load_stub  # noqa: PLC0415
 
@@ -177,7 +175,6 @@ def test_failed_tests_async_is_the_same() -> None:
 
 def test_failed_tests_of_one_job_lists_its_suites() -> None:
     client = _client()
-    from botocore.stub import Stubber  # noqa: PLC0415
 
     from jobkit.testing import load_stub  # noqa: PLC0415
 

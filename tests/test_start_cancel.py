@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 
-from helpers import make_client
+from helpers import Stubber, make_client
 from jobkit import Amplify, DeviceFarm, Outcome, aio, amplify
 from jobkit.errors import InvalidArgumentError, NotFoundError, WaitTimeoutError
 from jobkit.testing import FakeClock, load_stub

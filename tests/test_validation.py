@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, cast
 import boto3
 import botocore.session
 import pytest
-from botocore.stub import Stubber
 
+from helpers import Stubber
 from jobkit import Amplify, DeviceFarm, IoT, RetryPolicy, WaitPolicy
 from jobkit._validation import (
     MAX_EXECUTION_NUMBER,
