@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from jobkit import __version__
 from jobkit._cli._durations import duration, format_duration
 from jobkit._facade import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
-from jobkit._operations import OPERATIONS
+from jobkit._operations import AMPLIFY_JOB, OPERATIONS
+from jobkit.amplify import JobType
 
 if TYPE_CHECKING:
     from jobkit._operations import Operation
     from jobkit._waiting import WaitPolicy
 
-__all__ = ["EXIT", "RESOURCES", "parser"]
+__all__ = ["ARTIFACT_RESOURCES", "EXIT", "RESOURCES", "parser"]
 
 
 class EXIT:
@@ -34,6 +35,8 @@ class EXIT:
 
 RESOURCES: dict[str, Operation[Any]] = {op.command: op for op in OPERATIONS}
 """The command's resource words -> the operation table's rows."""
+ARTIFACT_RESOURCES = frozenset({"devicefarm-job", "devicefarm-run"})
+"""The resources ``--artifacts DIR`` applies to (ListArtifacts takes a run or a job)."""
 
 _WAIT_CODES = """\
 exit codes:
@@ -65,6 +68,9 @@ _GITHUB = textwrap.fill(
     "table in $GITHUB_STEP_SUMMARY",
     100,
 )
+_ID_HELP = {
+    ("amplify-job", "job_id"): "the job's number, or 'latest' for the branch's newest job",
+}
 _DURATIONS = "durations: seconds (90) or with units (90s, 15m, 1h30m, 2h)"
 
 
@@ -171,6 +177,22 @@ def _waiting(parser: argparse.ArgumentParser, policy: WaitPolicy | None) -> None
         help="how long a not-found answer means 'not visible yet'"
         + default(policy.not_found_grace if policy else None),
     )
+    group.add_argument(
+        "--cancel-on-timeout",
+        action="store_true",
+        help="on timeout, Ctrl-C or SIGTERM, ask AWS to stop the resource (never forced) and "
+        "say whether AWS accepted; off by default",
+    )
+
+
+def _artifacts(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("Device Farm options")
+    group.add_argument(
+        "--artifacts",
+        metavar="DIR",
+        help="once the resource is read (get) or has ended (wait), save its artifacts (files, "
+        "logs, screenshots) into DIR, created if needed; the paths go to stderr, never a URL",
+    )
 
 
 def _options_text(*, waiting: bool) -> str:
@@ -197,7 +219,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=_Formatter,
     )
     top.add_argument("--version", action="version", version=f"jobkit {__version__}")
-    commands = top.add_subparsers(dest="command", required=True, metavar="{get,wait}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="{get,wait,start}")
     for command, text, codes, waits in (
         ("get", "print a resource (one read, never waits)", _GET_CODES, False),
         ("wait", "block until a resource is terminal, then print it", _WAIT_CODES, True),
@@ -227,7 +249,7 @@ def parser() -> argparse.ArgumentParser:
             )
             for name in kind.ids:
                 if name != "execution_number":
-                    leaf.add_argument(name, metavar=name.upper())
+                    leaf.add_argument(name, metavar=name.upper(), help=_ID_HELP.get((word, name)))
             if "execution_number" in kind.ids:
                 leaf.add_argument(
                     "--execution-number",
@@ -236,6 +258,53 @@ def parser() -> argparse.ArgumentParser:
                     help="a specific execution (default: the latest)",
                 )
             _common(leaf)
+            if word in ARTIFACT_RESOURCES:
+                _artifacts(leaf)
             if waits:
                 _waiting(leaf, kind.policy)
+    _start(commands)
     return top
+
+
+_START = "start a job, print its id first, and with --wait wait for it"
+
+
+def _start(commands: Any) -> None:
+    """``jobkit start amplify-job APP_ID BRANCH_NAME [--job-type T] [--wait]``."""
+    sub = commands.add_parser(
+        "start",
+        help=_START,
+        description=f"{_START}. Usage: jobkit start amplify-job APP_ID BRANCH_NAME [options]",
+        epilog=f"{_GITHUB}\n\n{_SECRETS}\n\n{_WAIT_CODES}",
+        formatter_class=_Formatter,
+    )
+    kinds = sub.add_subparsers(dest="resource", required=True, metavar="RESOURCE")
+    leaf = kinds.add_parser(
+        AMPLIFY_JOB.command,
+        help="start an Amplify job (a RELEASE builds the branch's latest commit)",
+        description=(
+            "Start an Amplify job on a branch and print its id as the first line of stdout "
+            "(progress goes to stderr). With --wait, wait for it like 'jobkit wait amplify-job "
+            "APP_ID BRANCH_NAME ID' (same options and exit codes); without, exit 0 once started."
+            f"\ndefaults with --wait: {_defaults(AMPLIFY_JOB.policy)}."
+        ),
+        epilog=f"{_GITHUB}\n\n{_WAIT_CODES}",
+        formatter_class=_Formatter,
+    )
+    leaf.add_argument("app_id", metavar="APP_ID")
+    leaf.add_argument("branch_name", metavar="BRANCH_NAME")
+    types = [t.value for t in JobType]
+    job = leaf.add_argument_group("job options")
+    job.add_argument(
+        "--job-type",
+        choices=types,
+        default="RELEASE",
+        metavar="TYPE",
+        help=f"one of {', '.join(types)} (default RELEASE)",
+    )
+    job.add_argument("--job-id", metavar="ID", help="with --job-type RETRY: the job to retry")
+    job.add_argument(
+        "--wait", action="store_true", help="wait for the job to end; exit by its outcome"
+    )
+    _common(leaf)
+    _waiting(leaf, AMPLIFY_JOB.policy)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -11,7 +12,8 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import attrs
 
 from jobkit._amplify import Amplify
-from jobkit._cli._args import EXIT, RESOURCES, parser
+from jobkit._artifacts import ArtifactDownloadError, check_directory
+from jobkit._cli._args import ARTIFACT_RESOURCES, EXIT, RESOURCES, parser
 from jobkit._cli._github import GitHub
 from jobkit._cli._live import Progress
 from jobkit._cli._render import render
@@ -22,6 +24,7 @@ from jobkit._devicefarm import DeviceFarm
 from jobkit._iot import IoT
 from jobkit._outcome import Outcome
 from jobkit._progress import describe
+from jobkit._validation import amplify_app_branch
 from jobkit.errors import (
     AwsError,
     ConversionError,
@@ -33,8 +36,10 @@ from jobkit.errors import (
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Generator, Mapping, Sequence
+    from pathlib import Path
     from types import FrameType
 
+    from jobkit import amplify
     from jobkit._operations import Operation
     from jobkit._waiting import WaitPolicy
 
@@ -45,6 +50,8 @@ _OUTCOME_EXIT = {
     Outcome.FAILED: EXIT.FAILED,
     Outcome.CANCELLED: EXIT.CANCELLED,
 }
+_LATEST = "latest"
+_SHOWN_PATHS = 20  # saved artifacts listed on stderr, then how many more
 _FACADES: dict[str, type[DeviceFarm | Amplify | IoT]] = {
     "devicefarm": DeviceFarm,
     "amplify": Amplify,
@@ -104,6 +111,21 @@ def _sigterm_as_interrupt() -> Generator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _library_logs_silenced() -> Generator[None]:
+    """The command says what jobkit's warnings say (a stop, a failed artifact) in its own words.
+
+    Without a handler, Python's last-resort handler would print them a second time.
+    """
+    log = logging.getLogger("jobkit")
+    quiet = logging.NullHandler()
+    log.addHandler(quiet)
+    try:
+        yield
+    finally:
+        log.removeHandler(quiet)
+
+
 class _Command:
     """One run of ``jobkit get|wait RESOURCE ...``: what it knows when it ends, however it ends."""
 
@@ -114,8 +136,10 @@ class _Command:
         self.stdout = stdout
         self.stderr = stderr
         self.kind: Operation[Any] = RESOURCES[args.resource]
-        self.ids: list[Any] = [getattr(args, name) for name in self.kind.ids]
-        self.github = GitHub(environ, stderr) if args.command == "wait" else GitHub({}, stderr)
+        self.ids: list[Any] = [getattr(args, name, None) for name in self.kind.ids]
+        self.waits = args.command == "wait" or (args.command == "start" and args.wait)
+        self.github = GitHub(environ if args.command != "get" else {}, stderr)
+        self.started: str | None = None  # the job ``start`` started, until it ends
         self.progress: Progress | None = None
         self.facade: DeviceFarm | Amplify | IoT | None = None
         self.what = f"{self.kind.label} {' '.join(str(i) for i in self.ids if i is not None)}"
@@ -124,19 +148,102 @@ class _Command:
     @property
     def shown_id(self) -> str:
         """The id or ARN waited on, as given: the job id for Amplify and IoT, else the ARN."""
-        return str(self.ids[2] if self.kind.service == "amplify" else self.ids[0])
+        shown = self.ids[2] if self.kind.service == "amplify" else self.ids[0]
+        return "" if shown is None else str(shown)
+
+    @property
+    def latest(self) -> bool:
+        """Whether the Amplify job id is ``latest`` (resolved through ListJobs)."""
+        return self.kind.service == "amplify" and self.ids[2] == _LATEST
 
     def run(self) -> int:
-        bound = self.kind.bind(*self.ids)  # bad ids are refused before any client is built
-        self.what = bound.what
+        if self.args.command == "start":
+            amplify_app_branch(*self.ids[:2])  # refused before any client is built
+            self.facade = self._facade()
+            return self._start()
+        # Bad ids (and an unwritable --artifacts) are refused before any client is built.
+        self.what = self.kind.bind(*self.ids[:2], "1").what if self.latest else self._bind()
+        directory = self._directory()
         self.facade = self._facade()
+        resource: Any = None
+        if self.latest:
+            resource = self._resolve_latest()
         if self.args.command == "get":
-            resource = getattr(self.facade, self.kind.get)(*self.ids)
+            if resource is None:
+                resource = getattr(self.facade, self.kind.get)(*self.ids)
+            self._save_artifacts(directory)
             self._render(resource, str(resource.outcome or "NOT FINISHED"))
             return EXIT.OK
-        return self._wait()
+        return self._wait(directory)
 
-    def _wait(self) -> int:
+    def _bind(self) -> str:
+        return self.kind.bind(*self.ids).what
+
+    def _directory(self) -> Path | None:
+        directory: str | None = getattr(self.args, "artifacts", None)
+        if directory is None or self.args.resource not in ARTIFACT_RESOURCES:
+            return None
+        return check_directory(directory)
+
+    def _resolve_latest(self) -> amplify.Job:
+        """``latest`` -> the branch's newest job; ids, messages and outputs use its id."""
+        assert isinstance(self.facade, Amplify)  # noqa: S101 -- latest is Amplify's
+        job = self.facade.latest_job(*self.ids[:2])
+        self.ids[2] = job.summary.job_id if job.summary is not None else None
+        self.what = self._bind()
+        self._say(f"jobkit: latest is {self.what}")
+        return job
+
+    def _start(self) -> int:
+        """``jobkit start amplify-job``: the new job's id first on stdout, then maybe wait."""
+        assert isinstance(self.facade, Amplify)  # noqa: S101 -- start is Amplify's
+        app, branch = self.ids[:2]
+        summary = self.facade.start_job(app, branch, self.args.job_type, job_id=self.args.job_id)
+        self.ids[2] = summary.job_id
+        self.started = self.what = self._bind()
+        self.stdout.write(f"{summary.job_id}\n")
+        self.stdout.flush()
+        self._say(f"jobkit: started {self.what} ({self.args.job_type}, {summary.status})")
+        if not self.args.wait:
+            self.github.outputs({"id": self.shown_id, "status": str(summary.status or "")})
+            return EXIT.OK
+        return self._wait(None)
+
+    def _say(self, text: str) -> None:
+        """A line on stderr (not progress: --quiet keeps it)."""
+        with contextlib.suppress(OSError, ValueError):
+            self.stderr.write(text + "\n")
+            self.stderr.flush()
+
+    def _save_artifacts(self, directory: Path | None) -> None:
+        """``--artifacts DIR``: save them, list the paths on stderr; failures are reported."""
+        if directory is None:
+            return
+        assert isinstance(self.facade, DeviceFarm)  # noqa: S101 -- only Device Farm has them
+        written: tuple[Path, ...] = ()
+        failed: dict[str, str] = {}
+        try:
+            written = self.facade.download_artifacts(self.ids[0], directory)
+        except ArtifactDownloadError as exc:
+            written, failed = exc.written, exc.failed
+        except JobkitError as exc:  # the outcome's exit code stands
+            self._say(f"jobkit: could not list the artifacts: {_said(exc, self)}")
+            return
+        self._say(
+            f"jobkit: saved {len(written)} artifact(s) to {directory}" + (":" if written else "")
+        )
+        for path in written[:_SHOWN_PATHS]:
+            self._say(f"  {path}")
+        if len(written) > _SHOWN_PATHS:
+            self._say(f"  ... and {len(written) - _SHOWN_PATHS} more")
+        if failed:
+            self._say(f"jobkit: could not save {len(failed)} artifact(s):")
+            for label, why in list(failed.items())[:_SHOWN_PATHS]:
+                self._say(f"  {scrub_text(label)}: {scrub_text(why)}")
+            if len(failed) > _SHOWN_PATHS:
+                self._say(f"  ... and {len(failed) - _SHOWN_PATHS} more")
+
+    def _wait(self, directory: Path | None) -> int:
         progress = Progress(self.stderr, quiet=self.args.quiet, what=self.what)
         self.progress = progress
         policy = self._policy(self.kind.policy, progress)
@@ -145,13 +252,18 @@ class _Command:
         self.github.group(f"jobkit: waiting for {self.what}")
         try:
             final: Any = getattr(self.facade, self.kind.wait)(
-                *self.ids, policy=policy, on_update=progress.update
+                *self.ids,
+                policy=policy,
+                on_update=progress.update,
+                cancel_on_timeout=self.args.cancel_on_timeout,
             )
         except WaitTimeoutError as exc:
             self.end()
             self._render(exc.resource, "TIMED_OUT")
             raise
+        self.started = None
         self.end()
+        self._save_artifacts(directory)
         outcome = final.outcome or Outcome.FAILED
         lines = self._render(final, str(outcome))
         self._report(str(outcome), final, lines)
@@ -171,8 +283,8 @@ class _Command:
         with contextlib.suppress(OSError, ValueError):
             self.stderr.write(message + "\n")
             self.stderr.flush()
-        if self.args.command == "wait":
-            self.github.error(message.removeprefix("jobkit: "))
+        if self.waits:
+            self.github.error(message.strip().removeprefix("jobkit: "))
             self._report(outcome, resource, [])
 
     def _report(self, outcome: str | None, resource: Any, lines: Sequence[str]) -> None:
@@ -189,7 +301,7 @@ class _Command:
     def _render(self, resource: Any, outcome: str) -> list[str]:
         context = Context(facade=self.facade, show_secrets=self.args.show_secrets)
         lines: list[str] = []
-        if self.github.enabled and resource is not None and self.args.command == "wait":
+        if self.github.enabled and resource is not None and self.waits:
             lines = summary_lines(resource, what=self.what, outcome=outcome, context=context)
         if self.args.output == "summary" and lines:
             for line in lines:
@@ -281,7 +393,7 @@ def main(
     args = parser().parse_args(argv)
     command = _Command(args, out, err, os.environ if environ is None else environ)
     code = EXIT.AWS
-    with _sigterm_as_interrupt():
+    with _sigterm_as_interrupt(), _library_logs_silenced():
         try:
             try:
                 code = command.run()
@@ -295,14 +407,28 @@ def main(
                 command.fail(f"jobkit: aws error: {_said(exc, command)}", None)
             except JobkitError as exc:
                 command.fail(f"jobkit: error: {_said(exc, command)}", None)
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as exc:
                 code = EXIT.INTERRUPTED
-                command.fail("\njobkit: interrupted (Ctrl-C); nothing was changed on AWS.", None)
-        except Terminated:
+                command.fail(f"\njobkit: interrupted (Ctrl-C); {_left(exc, command)}", None)
+        except Terminated as exc:
             code = EXIT.TERMINATED
-            command.fail("\njobkit: terminated (SIGTERM); nothing was changed on AWS.", None)
+            command.fail(f"\njobkit: terminated (SIGTERM); {_left(exc, command)}", None)
     out.finish()
     return code
+
+
+def _left(exc: BaseException, command: _Command) -> str:
+    """What an interrupt left on AWS: what ``--cancel-on-timeout`` did, or that nothing changed."""
+    notes: list[str] = getattr(exc, "__notes__", [])
+    if notes:  # the facade asked AWS to stop the resource, and said how it went
+        return _said_text(notes[-1], command)
+    if command.started is not None:
+        return f"{command.started} was started and is left running (--cancel-on-timeout stops it)."
+    return "nothing was changed on AWS."
+
+
+def _said_text(text: str, command: _Command) -> str:
+    return scrub_text(in_command_words(text, command.words))
 
 
 def _said(exc: BaseException, command: _Command) -> str:

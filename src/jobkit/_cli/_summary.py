@@ -1,8 +1,9 @@
 """``--output summary``: one screen -- the outcome, then what failed.
 
 Each resource class has a list of sections; a section turns the final model (and, when it
-needs more, reads through the facade) into lines. Services grow by appending sections
-(Device Farm failed tests per device, artifacts) without touching the others.
+needs more, reads through the facade) into lines: Device Farm failed tests per device,
+IoT failed things with their status details, Amplify failed steps. Long lists stop at
+20 items and say how many more.
 """
 
 from __future__ import annotations
@@ -62,6 +63,14 @@ def summary_lines(resource: Any, *, what: str, outcome: str, context: Context) -
         except JobkitError as exc:  # the summary is best effort; the exit code stands
             lines.append(f"  (could not read more: {exc})")
     return lines
+
+
+def _best_effort(read: Callable[[], list[str]]) -> list[str]:
+    """Lines that need more reads; a failed read is one line, and the lines before it stay."""
+    try:
+        return read()
+    except JobkitError as exc:
+        return [f"  (could not read more: {exc})"]
 
 
 def _more(shown: int, total: int) -> list[str]:
@@ -154,7 +163,7 @@ def _amplify_steps(job: amplify.Job, context: Context) -> list[str]:
     return lines + _more(min(len(failed), _MAX_ITEMS), len(failed))
 
 
-# Device Farm (failed tests per device slot in here as another section)
+# Device Farm
 
 
 def _counters(counters: devicefarm.Counters | None) -> str:
@@ -165,16 +174,80 @@ def _counters(counters: devicefarm.Counters | None) -> str:
     return f"{counters.total or 0} total" + (", " + ", ".join(parts) if parts else "")
 
 
+def _may_have_failed(resource: devicefarm.Run | devicefarm.Job) -> bool:
+    """Whether failed tests are worth listing: the counters say so (or, without counters, it failed)."""
+    counters = resource.counters
+    if counters is None:
+        return str(resource.outcome) == "FAILED"
+    return bool((counters.failed or 0) + (counters.errored or 0))
+
+
+def _device(job: devicefarm.Job) -> str:
+    device = job.device
+    if device is None:
+        return job.name or job.arn or "unknown device"
+    os_name = " ".join(str(p) for p in (device.platform, device.os) if p)
+    return f"{device.name or job.name or 'unknown device'}" + (f" ({os_name})" if os_name else "")
+
+
+def _first_line(text: str | None, limit: int = 160) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _failed_tests(facade: Any, jobs: tuple[devicefarm.Job, ...]) -> list[str]:
+    """Failed and errored tests of ``jobs``, grouped by device, capped to a screen.
+
+    Only jobs whose counters show a failure are read further (ListSuites, ListTests).
+    """
+    tests: list[devicefarm.Test] = []
+    for job in jobs:
+        if job.arn and _may_have_failed(job):
+            tests += facade.failed_tests(job.arn)
+    if not tests:
+        return []
+    devices: dict[str | None, str] = {job.arn: _device(job) for job in jobs if job.arn}
+    order: dict[str | None, int] = {arn: i for i, arn in enumerate(devices)}
+    groups: dict[str, list[devicefarm.Test]] = {}
+    for test in sorted(tests, key=lambda t: order.get(t.job_arn, len(order))):
+        groups.setdefault(devices.get(test.job_arn) or "unknown device", []).append(test)
+    lines = [f"  failed tests ({len(tests)}) per device:"]
+    shown = 0
+    for device, group in groups.items():
+        if shown >= _MAX_ITEMS:
+            break
+        lines.append(f"  - {device}: {len(group)} failed")
+        for test in group[: _MAX_ITEMS - shown]:
+            why = _first_line(test.message)
+            lines.append(f"      {test.name}: {test.result}" + (f": {why}" if why else ""))
+            shown += 1
+    return lines + _more(shown, len(tests))
+
+
+@section("jobkit.devicefarm.Run")
+def _devicefarm_run(run: devicefarm.Run, context: Context) -> list[str]:
+    jobs = f"{run.completed_jobs or 0}/{run.total_jobs} jobs completed; " if run.total_jobs else ""
+    lines = [f"  result: {run.result or 'none yet'}; {jobs}tests: {_counters(run.counters)}"]
+    if run.message:
+        lines.append(f"  message: {_first_line(run.message)}")
+    facade = context.facade
+    if facade is not None and run.arn and _may_have_failed(run):
+        arn = run.arn
+        lines += _best_effort(lambda: _failed_tests(facade, facade.list_jobs(arn)))
+    return lines
+
+
 @section("jobkit.devicefarm.Job")
-def _devicefarm_job(job: devicefarm.Job, _: Context) -> list[str]:
+def _devicefarm_job(job: devicefarm.Job, context: Context) -> list[str]:
     lines = [f"  result: {job.result or 'none yet'}; tests: {_counters(job.counters)}"]
     if job.device is not None:
-        device = job.device
-        os_name = " ".join(str(p) for p in (device.platform, device.os) if p)
-        lines.append(f"  device: {device.name}" + (f" ({os_name})" if os_name else ""))
+        lines.append(f"  device: {_device(job)}")
     if job.message:
-        lines.append(f"  message: {job.message}")
-    return lines
+        lines.append(f"  message: {_first_line(job.message)}")
+    facade = context.facade
+    if facade is None:
+        return lines
+    return lines + _best_effort(lambda: _failed_tests(facade, (job,)))
 
 
 @section("jobkit.devicefarm.RemoteAccessSession")

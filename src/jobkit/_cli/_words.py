@@ -25,6 +25,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("WaitPolicy not_found_grace", "--not-found-grace"),
     ("a number of seconds above 0 and below 3600", "a duration above 0 and below 1h"),
     ("list_jobs(arn=RUN_ARN) lists them", "aws devicefarm list-jobs --arn RUN_ARN lists them"),
+    (
+        "job_type 'RETRY' needs the job_id of the job to retry",
+        "--job-type RETRY needs --job-id, the job to retry",
+    ),
+    ("start one with Amplify.start_job(...)", "start one with jobkit start amplify-job"),
 )
 _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"(?<![\w-]){python}(?![\w(])"), flag)
@@ -37,6 +42,7 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ("max_delay", "--max-delay"),
         ("not_found_grace", "--not-found-grace"),
         ("execution_number", "--execution-number"),
+        ("job_type", "--job-type"),
         ("job_id", "JOB_ID"),
         ("thing_name", "THING_NAME"),
         ("app_id", "APP_ID"),
