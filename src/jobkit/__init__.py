@@ -1,5 +1,13 @@
 """jobkit: typed models and reliable waiters for AWS resources that behave like jobs.
 
+The facades (:class:`DeviceFarm`, :class:`Amplify`, :class:`IoT`) read a resource as a typed
+model and wait for it to end; :class:`WaitPolicy` and :class:`RetryPolicy` say how;
+:func:`as_completed` and :func:`wait_all` wait for many at once under one :class:`RateLimit`;
+:func:`structure` and :func:`unstructure` convert boto3 dicts to models and back. The models
+and enums live in :mod:`jobkit.devicefarm`, :mod:`jobkit.amplify` and :mod:`jobkit.iot`, the
+errors in :mod:`jobkit.errors`, async facades in :mod:`jobkit.aio`, test helpers in
+:mod:`jobkit.testing`.
+
 Names are loaded on first use (PEP 562), so ``import jobkit`` stays cheap and a
 script pays only for the services it touches.
 """
@@ -91,4 +99,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    # Only the public surface: not the helpers this module imports for itself
+    # (importlib, Any, TYPE_CHECKING, annotations) nor its lazy-loading tables.
+    return sorted(__all__)

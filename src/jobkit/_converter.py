@@ -517,9 +517,17 @@ def _name(cl: object) -> str:
     return f"{getattr(cl, '__module__', '')}.{getattr(cl, '__qualname__', cl)}".lstrip(".")
 
 
-def unstructure(obj: object, *, mode: Literal["python", "json"] = "python") -> Any:
+def unstructure(obj: Model, *, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
     """Turn a model back into boto3's dict shape, unknown members included.
 
-    ``mode="json"`` gives JSON-ready values (ISO-8601 strings for timestamps).
+    Args:
+        obj: any jobkit model (``devicefarm.Job``, ``iot.DescribeJobResponse``, ...).
+        mode: ``"python"`` (the default) gives what boto3 gives: ``datetime`` timestamps,
+            unknown members as received. ``"json"`` gives values ``json.dumps`` accepts
+            (ISO-8601 strings for timestamps).
+
+    Returns:
+        A new dict with boto3's camelCase keys; members that are ``None`` are left out.
     """
-    return (_json_converter() if mode == "json" else converter).unstructure(obj)
+    out: dict[str, Any] = (_json_converter() if mode == "json" else converter).unstructure(obj)
+    return out

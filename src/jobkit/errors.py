@@ -15,11 +15,21 @@
 
 Every error carries ``code``, ``operation`` and ``request_id`` (``None`` where they
 do not apply).
+
+:class:`WaitTimeoutError` and :class:`JobFailedError` are generic in the resource they
+carry: ``wait_for_job`` on Device Farm raises ``WaitTimeoutError[devicefarm.Job]``, so a
+checker knows ``exc.resource`` is a ``devicefarm.Job | None`` wherever it knows the error's
+type. In a bare ``except WaitTimeoutError as exc:`` the parameter defaults to ``Any``
+(``exc.resource`` is ``Any | None``): narrow it with ``isinstance`` to use a model's members.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic
+
+from typing_extensions import TypeVar
+
+from jobkit._outcome import Outcome
 
 __all__ = [
     "AccessDeniedError",
@@ -33,6 +43,9 @@ __all__ = [
     "ThrottledError",
     "WaitTimeoutError",
 ]
+
+R_co = TypeVar("R_co", covariant=True, default=Any)
+"""The model a wait error carries (``devicefarm.Job``, ``iot.JobExecution``, ...)."""
 
 
 class JobkitError(Exception):
@@ -124,13 +137,20 @@ class ServiceError(AwsError):
         self.retryable = retryable
 
 
-class WaitTimeoutError(JobkitError):
+class WaitTimeoutError(JobkitError, Generic[R_co]):
     """The resource did not reach a terminal status before the wait's deadline.
 
     When the last poll failed, that (transient) error is ``__cause__``.
+
+    Args:
+        message: what happened and what to do.
+        resource: the last model observed, or ``None`` if no poll succeeded.
+        operation: the AWS operation the wait polled (``GetJob``).
+        elapsed: seconds from the start of the wait to the moment it gave up.
+        polls: how many polls the wait made, failed ones included.
     """
 
-    resource: Any
+    resource: R_co | None
     """The last model observed, or ``None`` if no poll succeeded."""
     elapsed: float
     """Seconds from the start of the wait to the moment it gave up."""
@@ -141,7 +161,7 @@ class WaitTimeoutError(JobkitError):
         self,
         message: str,
         *,
-        resource: Any,
+        resource: R_co | None,
         operation: str | None = None,
         elapsed: float = 0.0,
         polls: int = 0,
@@ -152,17 +172,24 @@ class WaitTimeoutError(JobkitError):
         self.polls = polls
 
 
-class JobFailedError(JobkitError):
-    """A wait with ``check=True`` ended in an outcome other than SUCCEEDED."""
+class JobFailedError(JobkitError, Generic[R_co]):
+    """A wait with ``check=True`` ended in an outcome other than SUCCEEDED.
 
-    resource: Any
+    Args:
+        message: what happened and where to look.
+        resource: the final (terminal) model.
+        operation: the AWS operation the wait polled.
+    """
+
+    resource: R_co
     """The final model."""
 
-    def __init__(self, message: str, *, resource: Any, operation: str | None = None) -> None:
+    def __init__(self, message: str, *, resource: R_co, operation: str | None = None) -> None:
         super().__init__(message, code="JobFailed", operation=operation)
         self.resource = resource
 
     @property
-    def outcome(self) -> Any:
+    def outcome(self) -> Outcome | None:
         """The final model's outcome (FAILED or CANCELLED)."""
-        return getattr(self.resource, "outcome", None)
+        found: object = getattr(self.resource, "outcome", None)
+        return found if isinstance(found, Outcome) else None
