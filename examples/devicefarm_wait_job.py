@@ -25,11 +25,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from botocore.stub import Stubber
 
 from jobkit import DeviceFarm, Outcome, WaitPolicy, describe, devicefarm
 from jobkit.errors import JobkitError, WaitTimeoutError
-from jobkit.testing import FakeClock, load_stub
+from jobkit.testing import FakeClock, Stubber, load_stub
 
 if TYPE_CHECKING:
     from collections.abc import Generator

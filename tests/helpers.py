@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import botocore.session
-from botocore.stub import Stubber as _BotocoreStubber
 
 from jobkit._operations import CALLS, OPERATIONS
-from jobkit._stubs import declared_only
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 RESPONSE_MODELS: dict[tuple[str, str], type[Any]] = {
     **{(op.service, op.method): op.response for op in OPERATIONS},
@@ -33,22 +28,3 @@ def make_client(service: str, region_name: str = "us-west-2", **kwargs: Any) -> 
         **kwargs,
     )
     return client
-
-
-class Stubber(_BotocoreStubber):
-    """botocore's Stubber, handed only the members the installed botocore declares.
-
-    Canned responses follow the newest botocore; at the dependency floors (`nox -s lowest`)
-    the Stubber would refuse newer members that a real parser simply drops.
-    """
-
-    def add_response(
-        self,
-        method: str,
-        service_response: Mapping[str, Any],
-        expected_params: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Queue ``service_response`` without the members this botocore does not declare."""
-        meta: Any = self.client.meta
-        shape = meta.service_model.operation_model(meta.method_to_api_mapping[method]).output_shape
-        super().add_response(method, declared_only(dict(service_response), shape), expected_params)

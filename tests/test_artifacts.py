@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from helpers import Stubber, make_client
+from helpers import make_client
 from jobkit import DeviceFarm, aio
 from jobkit._artifacts import ArtifactDownloadError
 from jobkit.errors import InvalidArgumentError, ServiceError
+from jobkit.testing import Stubber
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

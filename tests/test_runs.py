@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from helpers import Stubber, make_client
+from helpers import make_client
 from jobkit import DeviceFarm, Outcome, aio, devicefarm
 from jobkit.errors import InvalidArgumentError, JobFailedError
-from jobkit.testing import FakeClock, lifecycle
+from jobkit.testing import FakeClock, Stubber, lifecycle
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from helpers import Stubber, make_client
+from helpers import make_client
 from jobkit import Amplify, DeviceFarm, Outcome, aio, amplify
 from jobkit.errors import InvalidArgumentError, NotFoundError, WaitTimeoutError
-from jobkit.testing import FakeClock, load_stub
+from jobkit.testing import FakeClock, Stubber, load_stub
 
 APP, BRANCH = "d2a4xexample1", "main"
 RUN = (

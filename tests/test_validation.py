@@ -16,7 +16,6 @@ import boto3
 import botocore.session
 import pytest
 
-from helpers import Stubber
 from jobkit import Amplify, DeviceFarm, IoT, RetryPolicy, WaitPolicy
 from jobkit._validation import (
     MAX_EXECUTION_NUMBER,
@@ -31,6 +30,7 @@ from jobkit._validation import (
     shown,
 )
 from jobkit.errors import InvalidArgumentError
+from jobkit.testing import Stubber
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define, field, frozen
-from botocore.stub import Stubber
+from botocore.stub import Stubber as _BotocoreStubber
 
 from jobkit._stubs import declared_only, load_stub, scenarios
 from jobkit._waiting import WaitPolicy
@@ -39,6 +39,7 @@ __all__ = [
     "FakeClock",
     "LifecycleExhaustedError",
     "MotoIoT",
+    "Stubber",
     "lifecycle",
     "load_stub",
     "scenarios",
@@ -106,6 +107,30 @@ class FakeClock:
         )
 
 
+class Stubber(_BotocoreStubber):
+    """botocore's ``Stubber``, queueing only the response members the installed botocore knows.
+
+    jobkit's canned responses follow the newest botocore; an older botocore's Stubber would
+    refuse their newer members, which its parser simply drops from a real response. Use it
+    as botocore's own, e.g. to script several operations on one client::
+
+        with Stubber(client) as stubber:
+            stubber.add_response("get_run", load_stub("devicefarm", "get_run", "running"))
+            stubber.add_response("list_jobs", load_stub("devicefarm", "list_jobs", "two_devices"))
+    """
+
+    def add_response(
+        self,
+        method: str,
+        service_response: Mapping[str, Any],
+        expected_params: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Queue ``service_response`` without the members this botocore does not declare."""
+        meta: Any = self.client.meta
+        shape = meta.service_model.operation_model(meta.method_to_api_mapping[method]).output_shape
+        super().add_response(method, declared_only(dict(service_response), shape), expected_params)
+
+
 Step = str | dict[str, Any] | AwsErrorResponse
 
 
@@ -156,10 +181,7 @@ def lifecycle(
                 raise InvalidArgumentError(msg, code="InvalidArgument") from exc
         else:
             response = copy.deepcopy(step)
-        shape = client.meta.service_model.operation_model(
-            client.meta.method_to_api_mapping[operation]
-        ).output_shape
-        stubber.add_response(operation, declared_only(response, shape), expected_params)
+        stubber.add_response(operation, response, expected_params)
     api = client.meta.method_to_api_mapping[operation]
     # provide-client-params comes before every hook of the Stubber, so the guard sees a call first.
     event = f"provide-client-params.{client.meta.service_model.service_id.hyphenize()}.{api}"
