@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
+import botocore
 import botocore.session
+import pytest
+from packaging.version import Version
 
 from jobkit._operations import CALLS, OPERATIONS
 
@@ -28,3 +33,24 @@ def make_client(service: str, region_name: str = "us-west-2", **kwargs: Any) -> 
         **kwargs,
     )
     return client
+
+
+def _pinned_botocore() -> Version:
+    """The botocore the models follow: the one constraints.txt pins (``nox -s lock``)."""
+    text = (Path(__file__).resolve().parent.parent / "constraints.txt").read_text(encoding="utf-8")
+    found = re.search(r"^botocore==(\S+)$", text, re.MULTILINE)
+    assert found, "constraints.txt pins no botocore"
+    return Version(found.group(1))
+
+
+INSTALLED_BOTOCORE = Version(botocore.__version__)
+PINNED_BOTOCORE = _pinned_botocore()
+
+on_pinned_botocore = pytest.mark.skipif(
+    INSTALLED_BOTOCORE < PINNED_BOTOCORE,
+    reason=(
+        f"asserts what botocore {PINNED_BOTOCORE} itself does (or declares); the installed "
+        f"{INSTALLED_BOTOCORE} (nox -s lowest) predates it"
+    ),
+)
+"""For tests of botocore's own behaviour or members, which the dependency floors predate."""

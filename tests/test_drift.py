@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import attrs
-import botocore
 import pytest
 from botocore.model import StructureShape
-from packaging.version import Version
 
 from drift import missing, undeclared
-from helpers import RESPONSE_MODELS
+from helpers import RESPONSE_MODELS, on_pinned_botocore
 from jobkit import AwsEnum
 from jobkit._stubs import OPERATIONS, output_shape
 
@@ -58,25 +53,10 @@ def test_drift_check_names_missing_enum_values_and_skips_private_fields() -> Non
     assert undeclared(shape, _WithPrivate, "job") == []
 
 
-def _pinned_botocore() -> Version:
-    """The botocore the models follow: the one constraints.txt pins (``nox -s lock``)."""
-    text = (Path(__file__).resolve().parent.parent / "constraints.txt").read_text(encoding="utf-8")
-    found = re.search(r"^botocore==(\S+)$", text, re.MULTILINE)
-    assert found, "constraints.txt pins no botocore"
-    return Version(found.group(1))
-
-
-INSTALLED_BOTOCORE = Version(botocore.__version__)
-PINNED_BOTOCORE = _pinned_botocore()
-
-
 # An older botocore (nox -s lowest) lacks members the models rightly declare (Device Farm
 # `insights` since 1.44.0, `Device.type` since 1.44.8, ...), so this direction only means
 # something against the botocore the models were last synced with, or a newer one.
-@pytest.mark.skipif(
-    INSTALLED_BOTOCORE < PINNED_BOTOCORE,
-    reason=f"botocore {INSTALLED_BOTOCORE} predates {PINNED_BOTOCORE}, whose members the models follow",
-)
+@on_pinned_botocore
 @pytest.mark.parametrize(("service", "operation"), list(OPERATIONS))
 def test_every_model_attribute_is_a_documented_member(service: str, operation: str) -> None:
     """The reverse direction: only seed-era and newer-botocore members may be absent."""

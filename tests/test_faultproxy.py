@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutE
 
 import faultproxy
 from faultproxy import Fault, FaultProxy, Request, operation_for
+from helpers import on_pinned_botocore
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -396,6 +397,7 @@ def test_boto3_passes_through_and_counts_operations(
     }
 
 
+@on_pinned_botocore  # what botocore itself does with the fault (retry headers, reads)
 @pytest.mark.parametrize(
     ("fault", "code", "attempts"),
     [
@@ -455,6 +457,7 @@ def test_boto3_dropped_connections_are_connection_closed_errors(
     assert fault_proxy.count("DescribeJob") == 3
 
 
+@on_pinned_botocore  # what botocore itself does with the fault (retry headers, reads)
 @pytest.mark.parametrize(
     "fault", [Fault.drop(mid_body=True), Fault.truncated_json()], ids=lambda f: f.label
 )
@@ -518,6 +521,7 @@ def test_boto3_read_timeout_does_not_bound_a_trickle(
     assert fault_proxy.count() == 1
 
 
+@on_pinned_botocore  # what botocore itself does with the fault (retry headers, reads)
 def test_boto3_against_the_stalled_endpoint(
     stalled_endpoint: FaultProxy, iot_client_factory: MakeClient
 ) -> None:
