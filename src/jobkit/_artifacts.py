@@ -9,14 +9,11 @@ string is a credential).
 from __future__ import annotations
 
 import contextlib
-import http.client
 import logging
 import os
 import re
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -146,6 +143,8 @@ def file_names(artifacts: Sequence[Artifact], directory: Path) -> list[tuple[Art
 
 
 def _why(exc: BaseException) -> str:
+    import http.client  # noqa: PLC0415 -- loaded only when downloading: it costs ~20 ms at import
+    import urllib.error  # noqa: PLC0415
     """A reason that never contains the URL."""
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code}"
@@ -183,6 +182,9 @@ def save(
     Raises ``OSError``, ``urllib.error.URLError``, ``http.client.HTTPException``,
     ``_TooSlowError`` or ``_IncompleteError``; the temporary file is removed on any failure.
     """
+    import urllib.error  # noqa: PLC0415 -- loaded only when downloading
+    import urllib.request  # noqa: PLC0415
+
     if not url.lower().startswith(("https://", "http://")):
         raise urllib.error.URLError("not an http(s) URL")
     deadline = clock() + timeout
@@ -219,6 +221,9 @@ def save_all(
     clock: Callable[[], float] = time.monotonic,
 ) -> tuple[Path, ...]:
     """Save each artifact; raise :class:`ArtifactDownloadError` after trying all if some failed."""
+    import http.client  # noqa: PLC0415 -- loaded only when downloading
+    import urllib.error  # noqa: PLC0415
+
     written: list[Path] = []
     failed: dict[str, str] = {}
     for artifact, path in planned:

@@ -11,7 +11,6 @@ retries off (``total_max_attempts=1``), so the bound is exactly ``max_attempts``
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 import time
@@ -112,7 +111,11 @@ class RetryPolicy:
     ) -> T:
         """The coroutine twin of :meth:`call`: same rules, ``sleep`` awaited (asyncio's by default)."""
         options = self.tenacity_options(deadline)
-        retrying = tenacity.AsyncRetrying(sleep=sleep or asyncio.sleep, **options)
+        if sleep is None:
+            import asyncio  # noqa: PLC0415 -- only async callers pay for importing asyncio
+
+            sleep = asyncio.sleep
+        retrying = tenacity.AsyncRetrying(sleep=sleep, **options)
         return await retrying(fn)
 
 
