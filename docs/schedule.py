@@ -1,3 +1,4 @@
+# ruff: noqa: INP001 -- a script beside the docs, not a package
 """Draw docs/assets/schedule.svg: when a wait polls, from each resource's default WaitPolicy.
 
 Run ``python docs/schedule.py`` after changing a default policy or the backoff; the test suite
@@ -57,11 +58,15 @@ def svg() -> str:
     """The whole picture, as SVG text (deterministic: the jitter is pinned)."""
     height = TOP + ROW * len(ROWS) + 50
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" font-family="sans-serif" font-size="13">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+            f'width="{WIDTH}" height="{height}" font-family="sans-serif" font-size="13">'
+        ),
         '<rect width="100%" height="100%" fill="white"/>',
-        f'<text x="8" y="22" font-size="15" font-weight="bold">'
-        "Polls in the first 30 minutes of a wait</text>",
+        (
+            '<text x="8" y="22" font-size="15" font-weight="bold">'
+            "Polls in the first 30 minutes of a wait</text>"
+        ),
     ]
     for minute in range(0, 31, 5):
         gx = x(minute * 60.0)
