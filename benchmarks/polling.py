@@ -4,110 +4,66 @@ Each lifecycle is a resource whose state is a function of (virtual) time; every
 strategy runs through jobkit's real waiting engine with an injected clock, so the
 numbers measure schedules, not sleeping. Detection lag = the time the waiter
 returns minus the time the resource became terminal.
+
+Two sets of lifecycles, kept apart (see ``benchmarks/lifecycles.py``):
+
+* ``TUNING`` (seed ``TUNING_SEED``): the four families the defaults and
+  ``WaitPolicy.ETA_FRACTION`` were chosen on. Use them to tune; never report them.
+* ``HELD_OUT`` (seed ``HELD_OUT_SEED``): families that were *not* used to choose
+  anything -- a RUNNING tail after the last test, front- and back-loaded progress,
+  totals that grow as tests are discovered, a few coarse "tests", IoT rollouts in
+  waves, offline devices, cached and full builds. The README reports these.
+
+Every resource is compared with two anchors: a botocore-style fixed 15 s poll and
+the Smithy / AWS SDK for Go v2 waiter (2..120 s with jitter). ``jobkit, estimate off``
+is jobkit's default delays with the progress estimate off, to show what the estimate
+itself adds (it is no anchor and no target).
 """
 
 from __future__ import annotations
 
-import math
-import random
 import statistics
-from collections.abc import Callable
+import sys
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import lifecycles
 
-from jobkit import Amplify, DeviceFarm, IoT, WaitPolicy, amplify, devicefarm, iot
+from jobkit import WaitPolicy
 from jobkit._sync import wait_until_terminal
 from jobkit.testing import FakeClock
 
 if TYPE_CHECKING:
+    import random
+    from collections.abc import Callable
+
+    from lifecycles import Family
+
     from jobkit._deadline import Deadline
 
-Lifecycle = tuple[float, Callable[[float], Any]]  # (terminal time, state at time t)
+__all__ = [
+    "ANCHORS",
+    "HELD_OUT",
+    "HELD_OUT_SEED",
+    "TUNING",
+    "TUNING_SEED",
+    "Result",
+    "dominates",
+    "run",
+    "simulate",
+]
 
+TUNING = lifecycles.TUNING
+HELD_OUT = lifecycles.HELD_OUT
+TUNING_SEED = 20261123
+"""The seed the defaults and ``ETA_FRACTION`` were tuned with (on ``TUNING``)."""
+HELD_OUT_SEED = 918273
+"""The seed of the reported numbers (on ``HELD_OUT``). The estimator rules were shaped on
+other draws of these families (seed 7340221); this seed was first run for the report."""
 
-def _log_uniform(rng: random.Random, low: float, high: float) -> float:
-    return math.exp(rng.uniform(math.log(low), math.log(high)))
-
-
-def devicefarm_job(rng: random.Random) -> Lifecycle:
-    """Minutes to hours: setup, then tests finishing at a noisy, roughly steady rate."""
-    end = _log_uniform(rng, 120, 3 * 3600)
-    setup = rng.uniform(0.05, 0.3) * end
-    total = rng.randint(5, 200)
-    done_at = sorted(setup + (end - setup) * rng.betavariate(1.2, 1.0) for _ in range(total))
-    done_at[-1] = end
-
-    def state(t: float) -> devicefarm.Job:
-        if t < setup:
-            return devicefarm.Job(status=devicefarm.ExecutionStatus.PREPARING)
-        if t < end:
-            passed = sum(1 for d in done_at if d <= t)
-            counters = devicefarm.Counters(total=total, passed=passed)
-            return devicefarm.Job(status=devicefarm.ExecutionStatus.RUNNING, counters=counters)
-        counters = devicefarm.Counters(total=total, passed=total)
-        return devicefarm.Job(
-            status=devicefarm.ExecutionStatus.COMPLETED,
-            result=devicefarm.ExecutionResult.PASSED,
-            counters=counters,
-        )
-
-    return end, state
-
-
-def iot_execution(rng: random.Random) -> Lifecycle:
-    """Seconds to hours, with no progress signal: QUEUED, IN_PROGRESS, SUCCEEDED."""
-    end = _log_uniform(rng, 5, 2 * 3600)
-    queued = rng.uniform(0, 0.2) * end
-    status = iot.JobExecutionStatus
-
-    def state(t: float) -> iot.JobExecution:
-        if t < queued:
-            return iot.JobExecution(status=status.QUEUED)
-        return iot.JobExecution(status=status.IN_PROGRESS if t < end else status.SUCCEEDED)
-
-    return end, state
-
-
-def iot_job(rng: random.Random) -> Lifecycle:
-    """A rollout of minutes to hours: things finish one by one."""
-    end = _log_uniform(rng, 60, 6 * 3600)
-    things = rng.randint(10, 500)
-    done_at = sorted(end * rng.betavariate(1.5, 1.0) for _ in range(things))
-    done_at[-1] = end
-
-    def state(t: float) -> iot.Job:
-        done = sum(1 for d in done_at if d <= t)
-        details = iot.JobProcessDetails(
-            number_of_succeeded_things=done, number_of_in_progress_things=things - done
-        )
-        status = iot.JobStatus.COMPLETED if t >= end else iot.JobStatus.IN_PROGRESS
-        return iot.Job(status=status, job_process_details=details)
-
-    return end, state
-
-
-def amplify_job(rng: random.Random) -> Lifecycle:
-    """A build and deploy of one to twenty minutes, no progress fraction."""
-    end = _log_uniform(rng, 60, 1200)
-
-    def state(t: float) -> amplify.Job:
-        status = amplify.JobStatus.SUCCEED if t >= end else amplify.JobStatus.RUNNING
-        return amplify.Job(summary=amplify.JobSummary(status=status), steps=())
-
-    return end, state
-
-
-RESOURCES: dict[str, tuple[Callable[[random.Random], Lifecycle], WaitPolicy]] = {
-    "Device Farm job": (devicefarm_job, DeviceFarm.JOB_POLICY),
-    "IoT job execution": (iot_execution, IoT.EXECUTION_POLICY),
-    "IoT job": (iot_job, IoT.JOB_POLICY),
-    "Amplify job": (amplify_job, Amplify.JOB_POLICY),
-}
-
-BASELINES: dict[str, WaitPolicy] = {
-    "botocore-style fixed 15 s": WaitPolicy(min_delay=15, max_delay=15, use_progress=False),
-    "Smithy/Go v2 (2..120 s, jitter)": WaitPolicy(min_delay=2, max_delay=120, use_progress=False),
+ANCHORS: dict[str, WaitPolicy] = {
+    "fixed 15 s (botocore-style)": WaitPolicy(min_delay=15, max_delay=15, use_progress=False),
+    "Smithy 2..120 s (Go v2, jitter)": WaitPolicy(min_delay=2, max_delay=120, use_progress=False),
 }
 
 
@@ -126,16 +82,25 @@ class Result:
     def lag_mean(self) -> float:
         return statistics.fmean(self.lags)
 
-    def p95(self, values: list[float] | list[int]) -> float:
-        return statistics.quantiles(values, n=20)[-1]
+    @property
+    def calls_p95(self) -> float:
+        return _p95(self.calls)
+
+    @property
+    def lag_p95(self) -> float:
+        return _p95(self.lags)
+
+
+def _p95(values: list[float] | list[int]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 def simulate(
-    make: Callable[[random.Random], Lifecycle], policy: WaitPolicy, seed: int, n: int
+    make: Callable[[random.Random], lifecycles.Lifecycle], policy: WaitPolicy, seed: int, n: int
 ) -> Result:
     """Wait on ``n`` lifecycles (the same ones for every policy, given the seed)."""
-    rng = random.Random(seed)
-    jitter = random.Random(seed + 1)
+    rng = lifecycles.rng(seed)
+    jitter = lifecycles.rng(seed + 1)
     calls: list[int] = []
     lags: list[float] = []
     for _ in range(n):
@@ -152,14 +117,14 @@ def simulate(
             count[0] += 1
             return state(clock.now)
 
-        run = attrs.evolve(
+        run_policy = attrs.evolve(
             policy,
             timeout=10 * 24 * 3600,
             clock=clock.clock,
             sleep=clock.sleep,
             random=jitter.random,
         )
-        wait_until_terminal(fetch, what="sim", operation="Sim", policy=run)
+        wait_until_terminal(fetch, what="sim", operation="Sim", policy=run_policy)
         calls.append(count[0])
         lags.append(clock.now - end)
     return Result(calls, lags)
@@ -174,35 +139,88 @@ def dominates(a: Result, b: Result) -> bool:
     )
 
 
-def run(n: int = 300, seed: int = 20261123) -> list[dict[str, Any]]:
-    """Simulate every resource under every strategy; return one row per (resource, strategy)."""
+def verdict(mine: Result, anchors: dict[str, Result]) -> str:
+    """Where ``mine`` sits against the anchors, in words."""
+    if any(dominates(b, mine) for b in anchors.values()):
+        return "DOMINATED"
+    beaten = [name.split(" (")[0] for name, b in anchors.items() if dominates(mine, b)]
+    if len(beaten) == len(anchors):
+        return "beyond both"
+    if beaten:
+        return f"beyond {beaten[0]}; frontier vs the other"
+    return "only on the frontier"
+
+
+def run(
+    families: dict[str, Family] | None = None,
+    *,
+    n: int = 300,
+    seed: int = HELD_OUT_SEED,
+    policy: Callable[[WaitPolicy], WaitPolicy] | None = None,
+) -> list[dict[str, Any]]:
+    """Simulate every family under every strategy; one row per (family, strategy).
+
+    ``families`` defaults to the held-out set. ``policy`` may replace each family's
+    default (tests use it to check that a bad default is caught).
+    """
     rows: list[dict[str, Any]] = []
-    for resource, (make, default) in RESOURCES.items():
-        results = {name: simulate(make, policy, seed, n) for name, policy in BASELINES.items()}
-        mine = simulate(make, default, seed, n)
-        verdict = "on the frontier"
-        if any(dominates(b, mine) for b in results.values()):
-            verdict = "DOMINATED"
-        elif sum(dominates(mine, b) for b in results.values()) == len(results):
-            verdict = "beyond both"
-        elif any(dominates(mine, b) for b in results.values()):
-            verdict = "beyond one, on the frontier"
-        results[f"jobkit default ({default.min_delay:g}..{default.max_delay:g} s)"] = mine
-        for name, r in results.items():
+    for name, family in (HELD_OUT if families is None else families).items():
+        default = family.policy if policy is None else policy(family.policy)
+        anchors = {a: simulate(family.make, p, seed, n) for a, p in ANCHORS.items()}
+        mine = simulate(family.make, default, seed, n)
+        results = dict(anchors)
+        label = f"jobkit ({default.min_delay:g}..{default.max_delay:g} s)"
+        results[label] = mine
+        if default.use_progress and family.progress:
+            off = attrs.evolve(default, use_progress=False)
+            results["jobkit, estimate off"] = simulate(family.make, off, seed, n)
+        for strategy, r in results.items():
             rows.append(
                 {
-                    "resource": resource,
-                    "strategy": name,
+                    "family": name,
+                    "resource": family.resource,
+                    "strategy": strategy,
                     "calls mean": r.calls_mean,
-                    "calls p95": r.p95(r.calls),
+                    "calls p95": r.calls_p95,
                     "lag mean s": r.lag_mean,
-                    "lag p95 s": r.p95(r.lags),
-                    "verdict": verdict if name.startswith("jobkit") else "",
+                    "lag p95 s": r.lag_p95,
+                    "verdict": verdict(mine, anchors) if r is mine else "",
+                    "jobkit": r is mine,
                 }
             )
     return rows
 
 
+def markdown(rows: list[dict[str, Any]]) -> str:
+    """The rows as one markdown table (the README's)."""
+    lines = [
+        "| family | strategy | calls mean | calls p95 | lag mean s | lag p95 s | jobkit vs anchors |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    last = None
+    for r in rows:
+        family = r["family"] if r["family"] != last else ""
+        last = r["family"]
+        strategy = f"**{r['strategy']}**" if r["jobkit"] else r["strategy"]
+        lines.append(
+            f"| {family} | {strategy} | {r['calls mean']:.1f} | {r['calls p95']:.0f} "
+            f"| {r['lag mean s']:.1f} | {r['lag p95 s']:.0f} | {r['verdict']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """``python benchmarks/polling.py [--tuning] [N]``: print the table; exit 1 if dominated."""
+    tuning = "--tuning" in argv
+    numbers = [int(a) for a in argv if a.isdigit()]
+    n = numbers[0] if numbers else 300
+    families, seed = (TUNING, TUNING_SEED) if tuning else (HELD_OUT, HELD_OUT_SEED)
+    rows = run(families, n=n, seed=seed)
+    which = "tuning" if tuning else "held-out"
+    print(f"{which} lifecycles: {n} per family, seed {seed}, the same ones for every strategy\n")
+    print(markdown(rows))
+    return 1 if any(r["verdict"] == "DOMINATED" for r in rows) else 0
+
+
 if __name__ == "__main__":
-    for row in run():
-        print(row)
+    sys.exit(main(sys.argv[1:]))

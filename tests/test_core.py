@@ -173,8 +173,9 @@ def _job(passed: int, total: int = 100) -> devicefarm.Job:
     ("use_progress", "expected"),
     [
         # Backoff ceilings 5, 10, 20. 50 % done at t=0, 60 % at t=60: 240 s left, and
-        # 0.3 * 240 = 72 caps nothing; 90 % at t=120: 30 s left, so 0.3 * 30 = 9, not 20.
-        (True, [5.0, 10.0, 9.0]),
+        # 0.3 * 240 = 72 caps nothing; 90 % at t=120: the rate of the last half (from 60 %
+        # at t=60) leaves 20 s, so 0.3 * 20 = 6, not 20.
+        (True, [5.0, 10.0, 6.0]),
         (False, [5.0, 10.0, 20.0]),
     ],
 )
@@ -208,3 +209,42 @@ def test_transient_means_retryable_aws_errors_and_unreadable_models() -> None:
     assert not is_transient(DENIED)
     assert not is_transient(MISSING)
     assert not is_transient(ServiceError("odd", code="Odd", operation="X"))
+
+
+def _eta_sleeps(seen: list[tuple[float, devicefarm.Job]]) -> list[float]:
+    """The sleeps a core answers to ``(time, job)`` observations (backoff ceiling 5, 10, 20, 40...)."""
+    policy = _policy(timeout=100_000, min_delay=5, max_delay=600, random=lambda: 1.0)
+    core: WaitCore[devicefarm.Job] = WaitCore(policy, 0.0, what="job", operation="GetJob")
+    sleeps: list[float] = []
+    for now, job in seen:
+        step = core.observe(now, job)
+        assert isinstance(step, Sleep)
+        sleeps.append(step.seconds)
+    return sleeps
+
+
+@pytest.mark.parametrize(
+    ("seen", "expected"),
+    [
+        # 100 % while still RUNNING (teardown): unknown, never "done now" -> backoff 20, 40
+        ([(0.0, _job(50)), (60.0, _job(90)), (120.0, _job(100)), (140.0, _job(100))],
+         [5.0, 5.0, 20.0, 40.0]),
+        # no movement since the first fraction: unknown -> backoff
+        ([(0.0, _job(50)), (60.0, _job(50)), (120.0, _job(50))], [5.0, 10.0, 20.0]),
+        # the total grew (90 % -> 45 %): the watch restarts, so unknown -> backoff 20
+        ([(0.0, _job(50)), (60.0, _job(90)), (65.0, _job(90, total=200))], [5.0, 5.0, 20.0]),
+        # 99 % at t=100 predicts 2 s left; still 99 % at t=105 (> 2 * 2 s later): overdue,
+        # so unknown -> backoff 20, not min_delay
+        ([(0.0, _job(50)), (100.0, _job(99)), (105.0, _job(99))], [5.0, 5.0, 20.0]),
+        # still within twice the prediction: the estimate holds (0.3 * 2.1 s -> min_delay)
+        ([(0.0, _job(50)), (100.0, _job(99)), (103.0, _job(99))], [5.0, 5.0, 5.0]),
+        # after an overdue restart at (100 s, 99 %), the rate is the one from there:
+        # 99.8 % at t=300 leaves 0.2 * 200 / 0.8 = 50 s -> 0.3 * 50 = 15 (ceiling 40)
+        ([(0.0, _job(500, 1000)), (100.0, _job(990, 1000)), (105.0, _job(990, 1000)),
+          (300.0, _job(998, 1000))], [5.0, 5.0, 20.0, 15.0]),
+    ],
+)  # fmt: skip
+def test_an_estimate_that_cannot_be_trusted_falls_back_to_backoff(
+    seen: list[tuple[float, devicefarm.Job]], expected: list[float]
+) -> None:
+    assert _eta_sleeps(seen) == pytest.approx(expected)

@@ -328,7 +328,8 @@ def test_a_job_at_100_percent_that_still_runs_is_polled_on_backoff(tail: float) 
 
 
 def _sleep_starts(clock: FakeClock) -> list[float]:
-    starts, now = [], 0.0
+    starts: list[float] = []
+    now = 0.0
     for s in clock.sleeps:
         starts.append(now)
         now += s

@@ -91,23 +91,57 @@ def is_transient(error: BaseException) -> bool:
 
 
 class _Eta:
-    """Estimates a resource's time left from its progress fraction, at a linear rate."""
+    """Estimates a resource's time left from its progress fraction, at a linear rate.
 
-    __slots__ = ("anchor",)
+    The rate is the one of the last half of the time the fraction has been watched
+    (from the latest movement at least half-way back), so a job whose pace changes --
+    quick tests first, slow ones last -- is judged by its recent pace. The estimate is
+    *unknown* (``None``; the wait falls back to plain backoff) when:
+
+    * no fraction is reported, or it has not moved yet;
+    * the fraction went backwards (the total grew): the watch starts again from there;
+    * the fraction is complete (``>= 1``) while the resource still runs: what is left
+      (teardown, artifact processing) is not measured by it, so it never means "done now";
+    * the estimate made when the fraction last moved is overdue: more than ``OVERDUE``
+      times the time it predicted has passed with no movement (a stall, or a slower
+      phase). The watch starts again from that last movement.
+    """
+
+    OVERDUE = 2.0
+
+    __slots__ = ("moved", "points", "since")
 
     def __init__(self) -> None:
-        self.anchor: tuple[float, float] | None = None
+        self.since = 0.0  # when the current watch started
+        self.points: list[tuple[float, float]] = []  # (t, fraction) at each movement
+        self.moved: tuple[float, float, float] | None = None  # (t, fraction, estimate then)
+
+    def _restart(self, now: float, progress: float) -> None:
+        self.since, self.points, self.moved = now, [(now, progress)], None
 
     def time_left(self, now: float, progress: float | None) -> float | None:
-        if progress is None:
+        if progress is None or progress >= 1.0:
             return None
-        if self.anchor is None or progress < self.anchor[1]:
-            self.anchor = (now, progress)
+        points = self.points
+        if not points or progress < points[-1][1]:
+            self._restart(now, progress)
             return None
-        start, first = self.anchor
+        moved = self.moved
+        if moved is not None and progress == moved[1] and now - moved[0] > self.OVERDUE * moved[2]:
+            self._restart(moved[0], moved[1])
+            return None
+        if progress > points[-1][1]:
+            points.append((now, progress))
+        half_way = (self.since + now) / 2
+        while len(points) > 2 and points[1][0] <= half_way:  # noqa: PLR2004 -- keep two points
+            del points[0]
+        start, first = points[0]
         if progress <= first or now <= start:
             return None
-        return (1.0 - progress) * (now - start) / (progress - first)
+        left = (1.0 - progress) * (now - start) / (progress - first)
+        if moved is None or progress > moved[1]:
+            self.moved = (now, progress, left)
+        return left
 
 
 class WaitCore(Generic[R]):

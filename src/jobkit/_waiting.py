@@ -73,14 +73,17 @@ class WaitPolicy:
 
     With ``use_progress`` (the default), a resource that reports how far along it is
     (a ``progress`` fraction: Device Farm test counters, IoT things done) gets an
-    estimate of its time left, ``(1 - p) * (t - t0) / (p - p0)`` from the first
-    observation ``(t0, p0)``; the next sleep is then shortened to
+    estimate of its time left, ``(1 - p) * (t - t0) / (p - p0)`` from a recent anchor
+    ``(t0, p0)``; the next sleep is then shortened to
     ``max(min_delay, ETA_FRACTION * time_left)`` when that is below the backoff delay,
-    so the end is seen soon after it happens without polling fast all along.
+    so the end is seen soon after it happens without polling fast all along. When the
+    estimate cannot be trusted -- the fraction is complete (``>= 1``) while the resource
+    still runs, has not moved, went backwards, or an earlier estimate is overdue -- it is
+    unknown and the sleep is the plain backoff delay (``jobkit._core._Eta``).
     """
 
     ETA_FRACTION: ClassVar[float] = 0.3
-    """Chosen by ``benchmarks/polling.py``: lower lag for few extra calls on noisy progress."""
+    """Chosen on the tuning lifecycles of ``benchmarks/lifecycles.py`` (never the reported ones)."""
 
     timeout: float = field(default=_TIMEOUT, converter=_seconds, validator=positive_seconds)
     min_delay: float = field(default=_MIN_DELAY, converter=_seconds, validator=positive_seconds)
@@ -130,7 +133,8 @@ class WaitPolicy:
     def delay(self, attempt: int, time_left: float | None = None) -> float:
         """Return the sleep after poll number ``attempt``, ignoring the deadline.
 
-        ``time_left`` is the estimated time until the resource finishes, if known.
+        ``time_left`` is the estimated time until the resource finishes, if known
+        (``None``: unknown, the plain backoff delay).
         """
         backoff = waiter_delay(attempt, self.min_delay, self.max_delay, self.random())
         if time_left is None or not self.use_progress:
