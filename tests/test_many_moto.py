@@ -168,3 +168,34 @@ def test_missing_and_present_targets_in_one_group(moto: MotoIoT) -> None:
     assert missing.resource is None
     assert job.outcome is None  # beta never ends
     assert isinstance(job.error, WaitTimeoutError)
+
+
+def test_summaries_only_save_the_final_describes(moto: MotoIoT) -> None:
+    job_id = "summary-rollout"
+    things = [f"sum-{i}" for i in range(20)]
+    moto.create_job(job_id, things)
+    devices = SimulatedDevices(
+        moto, job_id, {t: (10.0, "SUCCEEDED" if i % 2 else "FAILED") for i, t in enumerate(things)}
+    )
+    client = moto.client()
+    counter = Counter(devices)
+    client.meta.events.register_last("before-send", counter)
+    iot = IoT(client)
+    policy = WaitPolicy(
+        timeout=120, min_delay=5, max_delay=10, clock=devices.clock, sleep=devices.sleep
+    )
+    results = wait_all(
+        [iot.job_execution(job_id, t) for t in things],
+        policy=policy,
+        rate=RateLimit(per_second=50, burst=5),
+        full_models=False,
+    )
+    assert [r.outcome for r in results] == [
+        Outcome.SUCCEEDED if i % 2 else Outcome.FAILED for i in range(len(things))
+    ]
+    assert all(r.error is None and r.resource is not None for r in results)
+    assert {name for name, _ in counter.calls} == {"list"}  # no describe at all
+    first = results[0].resource
+    assert first is not None
+    assert first.job_id == job_id  # the summary model, from the list
+    assert first.version_number is None  # only the full describe carries it

@@ -233,12 +233,14 @@ async def drive_group(
     rate: RateLimit,
     on_update: Callable[[Any], object] | None,
     max_workers: int,
+    *,
+    full_models: bool = True,
 ) -> AsyncIterator[WaitResult[Any]]:
     """Run a :class:`Group` with asyncio tasks (at most ``max_workers`` calls in flight)."""
     clock = policy.clock if policy is not None else time.monotonic
     sleep = policy.sleep if policy is not None else time.sleep
     asleep = asleep_for(sleep)
-    group = Group(targets, policy, clock())
+    group = Group(targets, policy, clock(), full_models=full_models)
     pacing = Pacing(rate, clock, sleep, asleep)
     running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Unit] = {}
     try:

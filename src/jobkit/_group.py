@@ -183,11 +183,19 @@ class Group:
         targets: the handles to wait for, in input order.
         policy: applied to each target; ``None`` uses each operation's default policy.
         start: the clock reading when the group starts.
+        full_models: a target a list shows ended is fetched once more for its whole model;
+            ``False`` ends it on the list's summary (one call fewer per target).
     """
 
     def __init__(
-        self, targets: Sequence[Target[Any]], policy: WaitPolicy | None, start: float
+        self,
+        targets: Sequence[Target[Any]],
+        policy: WaitPolicy | None,
+        start: float,
+        *,
+        full_models: bool = True,
     ) -> None:
+        self.full_models = full_models
         self.entries: list[Entry] = []
         self.units: list[Unit] = []
         self.finished: list[WaitResult[Any]] = []
@@ -281,8 +289,10 @@ class Group:
             if seen is None:  # pragma: no cover -- a flow answers every live entry
                 continue
             if isinstance(seen, Final):
-                self._fetch_alone(entry, now)
-                continue
+                if self.full_models:
+                    self._fetch_alone(entry, now)
+                    continue
+                seen = seen.summary
             step: Step[Any] = (
                 entry.core.failed(now, seen)
                 if isinstance(seen, JobkitError)

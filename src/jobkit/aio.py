@@ -445,6 +445,7 @@ def as_completed(
     rate: RateLimit | None = None,
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
+    full_models: bool = True,
 ) -> AsyncIterator[WaitResult[R]]:
     """Wait for many targets at once; an async iterator of each :class:`WaitResult` as it ends.
 
@@ -454,7 +455,7 @@ def as_completed(
         InvalidArgumentError: bad arguments, before any call.
     """
     items, budget = check_group(targets, policy, rate, on_update, max_workers)
-    return drive_group(items, policy, budget, on_update, max_workers)
+    return drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
 
 
 async def wait_all(
@@ -464,8 +465,10 @@ async def wait_all(
     rate: RateLimit | None = None,
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
+    full_models: bool = True,
 ) -> list[WaitResult[R]]:
     """Wait for many targets at once; every :class:`WaitResult` in input order."""
     items, budget = check_group(targets, policy, rate, on_update, max_workers)
-    results = [r async for r in drive_group(items, policy, budget, on_update, max_workers)]
+    stream = drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
+    results = [r async for r in stream]
     return in_input_order(items, results)
