@@ -151,8 +151,28 @@ class Amplify(AmplifyBase, Facade["AmplifyClient"]):
     ) -> amplify.Job:
         """Wait until the job SUCCEEDs, FAILs or is CANCELLED (defaults: :attr:`JOB_POLICY`).
 
-        ``job.failed_steps`` says which steps failed. With ``cancel_on_timeout``, a
-        deadline or an interrupt stops the job (StopJob).
+        Args:
+            app_id: the app (``d...``).
+            branch_name: the app's branch.
+            job_id: the job's number.
+            policy: timeout and delays; values not set keep this resource's defaults
+                (:attr:`JOB_POLICY`). Its ``clock`` and ``sleep`` may be injected (``FakeClock``).
+            on_update: called with each newly observed model whose state changed (its
+                exceptions propagate unchanged).
+            check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
+            cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
+                to stop it (StopJob, never forced) and say in the error whether AWS accepted.
+
+        Returns:
+            The final model (``is_terminal`` is true).
+
+        Raises:
+            InvalidArgumentError: a bad argument, before any request.
+            WaitTimeoutError: the deadline passed; ``.resource`` is the last model seen,
+                and a poll that failed is ``__cause__``.
+            JobFailedError: ``check`` and the outcome is FAILED or CANCELLED.
+            NotFoundError: it does not exist (after the not-found grace) or was deleted.
+            AccessDeniedError: the credentials may not read it.
         """
         bound = AMPLIFY_JOB.bind(app_id, branch_name, job_id)
         return self._wait(

@@ -147,7 +147,26 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
     ) -> devicefarm.Run:
         """Wait until the run is COMPLETED and return it (defaults: :attr:`RUN_POLICY`).
 
-        With ``cancel_on_timeout``, a deadline or an interrupt stops the run (StopRun).
+        Args:
+            arn: its ARN.
+            policy: timeout and delays; values not set keep this resource's defaults
+                (:attr:`RUN_POLICY`). Its ``clock`` and ``sleep`` may be injected (``FakeClock``).
+            on_update: called with each newly observed model whose state changed (its
+                exceptions propagate unchanged).
+            check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
+            cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
+                to stop it (StopRun, never forced) and say in the error whether AWS accepted.
+
+        Returns:
+            The final model (``is_terminal`` is true).
+
+        Raises:
+            InvalidArgumentError: a bad argument, before any request.
+            WaitTimeoutError: the deadline passed; ``.resource`` is the last model seen,
+                and a poll that failed is ``__cause__``.
+            JobFailedError: ``check`` and the outcome is FAILED or CANCELLED.
+            NotFoundError: it does not exist (after the not-found grace) or was deleted.
+            AccessDeniedError: the credentials may not read it.
         """
         bound = DEVICEFARM_RUN.bind(arn)
         return self._wait(
@@ -169,7 +188,26 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
     ) -> devicefarm.Job:
         """Wait until the job is COMPLETED and return it (defaults: :attr:`JOB_POLICY`).
 
-        With ``cancel_on_timeout``, a deadline or an interrupt stops the job (StopJob).
+        Args:
+            arn: its ARN.
+            policy: timeout and delays; values not set keep this resource's defaults
+                (:attr:`JOB_POLICY`). Its ``clock`` and ``sleep`` may be injected (``FakeClock``).
+            on_update: called with each newly observed model whose state changed (its
+                exceptions propagate unchanged).
+            check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
+            cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
+                to stop it (StopJob, never forced) and say in the error whether AWS accepted.
+
+        Returns:
+            The final model (``is_terminal`` is true).
+
+        Raises:
+            InvalidArgumentError: a bad argument, before any request.
+            WaitTimeoutError: the deadline passed; ``.resource`` is the last model seen,
+                and a poll that failed is ``__cause__``.
+            JobFailedError: ``check`` and the outcome is FAILED or CANCELLED.
+            NotFoundError: it does not exist (after the not-found grace) or was deleted.
+            AccessDeniedError: the credentials may not read it.
         """
         bound = DEVICEFARM_JOB.bind(arn)
         return self._wait(
@@ -189,7 +227,29 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         check: bool = False,
         cancel_on_timeout: bool = False,
     ) -> devicefarm.RemoteAccessSession:
-        """Wait until the session is COMPLETED and return it (defaults: :attr:`SESSION_POLICY`)."""
+        """Wait until the session is COMPLETED and return it (defaults: :attr:`SESSION_POLICY`).
+
+        Args:
+            arn: its ARN.
+            policy: timeout and delays; values not set keep this resource's defaults
+                (:attr:`SESSION_POLICY`). Its ``clock`` and ``sleep`` may be injected (``FakeClock``).
+            on_update: called with each newly observed model whose state changed (its
+                exceptions propagate unchanged).
+            check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
+            cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
+                to stop it (StopRemoteAccessSession, never forced) and say in the error whether AWS accepted.
+
+        Returns:
+            The final model (``is_terminal`` is true).
+
+        Raises:
+            InvalidArgumentError: a bad argument, before any request.
+            WaitTimeoutError: the deadline passed; ``.resource`` is the last model seen,
+                and a poll that failed is ``__cause__``.
+            JobFailedError: ``check`` and the outcome is FAILED or CANCELLED.
+            NotFoundError: it does not exist (after the not-found grace) or was deleted.
+            AccessDeniedError: the credentials may not read it.
+        """
         bound = DEVICEFARM_SESSION.bind(arn)
         return self._wait(
             bound,

@@ -138,11 +138,26 @@ class IoT(IoTBase, Facade["IoTClient"]):
     ) -> iot.Job:
         """Wait until a SNAPSHOT job is COMPLETED, CANCELED or being deleted.
 
-        Defaults: :attr:`JOB_POLICY`. Raises ``InvalidArgumentError`` for a running
-        CONTINUOUS job, which would never end on its own. For a job with a
-        ``jobExecutionsRetryConfig``, ``check=True`` raises only if some thing's latest
-        execution did not succeed (see :meth:`thing_outcomes`); the returned model is AWS's
-        own. With ``cancel_on_timeout``, a deadline or an interrupt cancels the job.
+        Args:
+            job_id: the job's id or ARN.
+            policy: timeout and delays; values not set keep this resource's defaults
+                (:attr:`JOB_POLICY`). Its ``clock`` and ``sleep`` may be injected (``FakeClock``).
+            on_update: called with each newly observed model whose state changed (its
+                exceptions propagate unchanged).
+            check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
+            cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
+                to stop it (CancelJob, never forced) and say in the error whether AWS accepted.
+
+        Returns:
+            The final model (``is_terminal`` is true).
+
+        Raises:
+            InvalidArgumentError: a bad argument, before any request.
+            WaitTimeoutError: the deadline passed; ``.resource`` is the last model seen,
+                and a poll that failed is ``__cause__``.
+            JobFailedError: ``check`` and the outcome is FAILED or CANCELLED.
+            NotFoundError: it does not exist (after the not-found grace) or was deleted.
+            AccessDeniedError: the credentials may not read it.
         """
         bound = IOT_JOB.bind(job_id)
         job = self._wait(
@@ -175,8 +190,28 @@ class IoT(IoTBase, Facade["IoTClient"]):
     ) -> iot.JobExecution:
         """Wait until the execution reaches a terminal status (defaults: :attr:`EXECUTION_POLICY`).
 
-        With ``cancel_on_timeout``, a deadline or an interrupt cancels this execution
-        (CancelJobExecution), not the job.
+        Args:
+            job_id: the job's id or ARN.
+            thing_name: the thing the execution runs on.
+            execution_number: a specific execution; ``None`` for the latest.
+            policy: timeout and delays; values not set keep this resource's defaults
+                (:attr:`EXECUTION_POLICY`). Its ``clock`` and ``sleep`` may be injected (``FakeClock``).
+            on_update: called with each newly observed model whose state changed (its
+                exceptions propagate unchanged).
+            check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
+            cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
+                to stop it (CancelJobExecution, never forced) and say in the error whether AWS accepted.
+
+        Returns:
+            The final model (``is_terminal`` is true).
+
+        Raises:
+            InvalidArgumentError: a bad argument, before any request.
+            WaitTimeoutError: the deadline passed; ``.resource`` is the last model seen,
+                and a poll that failed is ``__cause__``.
+            JobFailedError: ``check`` and the outcome is FAILED or CANCELLED.
+            NotFoundError: it does not exist (after the not-found grace) or was deleted.
+            AccessDeniedError: the credentials may not read it.
         """
         bound = IOT_EXECUTION.bind(job_id, thing_name, execution_number)
         return self._wait(

@@ -265,7 +265,7 @@ class MotoIoT:
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._lock = threading.Lock()
         self._failed_attempts: dict[str, int] = {}
-        self.endpoint_url = ""
+        self.endpoint_url: str = ""
 
     def __enter__(self) -> Self:
         # moto's server logs every request through werkzeug; that is noise around a demo or test.
