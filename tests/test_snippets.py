@@ -20,6 +20,8 @@ from typing import NamedTuple
 import mypy.api
 import pytest
 
+from helpers import on_pinned_botocore
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 DIRECTIVE = re.compile(r"<!--\s*snippet:\s*(?P<kind>[a-z-]+)(?P<body>.*?)-->", re.DOTALL)
@@ -134,6 +136,7 @@ def mypy_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]
     return report
 
 
+@on_pinned_botocore  # the snippets are checked against the stubs and models of the pinned set
 @pytest.mark.parametrize("snippet", ALL, ids=[s.name for s in ALL])
 def test_the_snippet_passes_mypy_strict(
     snippet: Snippet, mypy_report: dict[str, list[str]]
@@ -144,6 +147,7 @@ def test_the_snippet_passes_mypy_strict(
 RUNNABLE = [s for s in ALL if s.run]
 
 
+@on_pinned_botocore
 @pytest.mark.parametrize("snippet", RUNNABLE, ids=[s.name for s in RUNNABLE])
 def test_the_snippet_runs_offline(snippet: Snippet, tmp_path: Path) -> None:
     path = tmp_path / f"{snippet.module}.py"
