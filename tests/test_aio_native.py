@@ -19,10 +19,11 @@ from jobkit.errors import NotFoundError, WaitTimeoutError
 from jobkit.testing import FakeClock, MotoIoT
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import Iterator
 
 aiobotocore_session = pytest.importorskip(
-    "aiobotocore.session", reason="aiobotocore is the optional extra jobkit[aio]; nox -s aio runs these"
+    "aiobotocore.session",
+    reason="aiobotocore is the optional extra jobkit[aio]; nox -s aio runs these",
 )
 
 pytestmark = pytest.mark.integration
@@ -46,11 +47,6 @@ def _client(moto: MotoIoT) -> Any:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-
-
-async def _iot(moto: MotoIoT) -> AsyncIterator[aio.IoT]:
-    async with _client(moto) as client:
-        yield aio.IoT(client)
 
 
 def test_describe_and_wait_are_awaited_natively(moto: MotoIoT) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 from jobkit import WaitPolicy, devicefarm, iot, structure
@@ -35,8 +36,18 @@ Seen = iot.JobExecution | JobkitError
 
 
 def _policy(**kw: Any) -> WaitPolicy:
-    kw.setdefault("random", lambda: 0.5)
-    return WaitPolicy(**{"timeout": 100, "min_delay": 2, "max_delay": 20, **kw})
+    settings: dict[str, Any] = {"timeout": 100, "min_delay": 2, "max_delay": 20}
+    settings["random"] = lambda: 0.5
+    settings.update(kw)
+    return WaitPolicy(**settings)
+
+
+def _timed_out(step: Step[Any]) -> WaitTimeoutError[Any]:
+    """The WaitTimeoutError a Fail step carries (typed for the checkers)."""
+    assert isinstance(step, Fail)
+    error: WaitTimeoutError[Any] = step.error  # type: ignore[assignment]
+    assert isinstance(error, WaitTimeoutError)
+    return error
 
 
 def _core(policy: WaitPolicy | None = None, **kw: Any) -> WaitCore[iot.JobExecution]:
@@ -45,7 +56,8 @@ def _core(policy: WaitPolicy | None = None, **kw: Any) -> WaitCore[iot.JobExecut
 
 def _drive(core: WaitCore[Any], seen: list[Seen]) -> tuple[list[tuple[str, float]], Step[Any]]:
     """Feed the observations in order, with time advancing only by the core's sleeps."""
-    now, trace = 0.0, []
+    now = 0.0
+    trace: list[tuple[str, float]] = []
     step: Step[Any] = core.first()
     for item in seen:
         assert isinstance(step, Poll)
@@ -87,11 +99,10 @@ def test_deadline_clips_the_sleep_and_the_last_poll_is_at_it() -> None:
     trace, step = _drive(_core(_policy(timeout=12)), [RUNNING] * 10)
     assert trace[-2:] == [("sleep", 2.0), ("poll", 12.0)]  # 5 clipped to the 2 s left
     assert [t for kind, t in trace if kind == "poll"] == [0.0, 2.0, 5.0, 10.0, 12.0]
-    assert isinstance(step, Fail)
-    assert isinstance(step.error, WaitTimeoutError)
-    assert step.error.resource == RUNNING
-    assert (step.error.elapsed, step.error.polls) == (12.0, 5)
-    assert step.error.__cause__ is None
+    error = _timed_out(step)
+    assert error.resource == RUNNING
+    assert (error.elapsed, error.polls) == (12.0, 5)
+    assert error.__cause__ is None
 
 
 def test_an_outage_is_ridden_out_and_the_wait_ends_succeeded() -> None:
@@ -103,9 +114,7 @@ def test_an_outage_is_ridden_out_and_the_wait_ends_succeeded() -> None:
 
 def test_a_timeout_while_polls_fail_keeps_the_last_model_and_the_cause() -> None:
     trace, step = _drive(_core(_policy(timeout=10)), [RUNNING, *[OUTAGE] * 10])
-    assert isinstance(step, Fail)
-    error = step.error
-    assert isinstance(error, WaitTimeoutError)
+    error = _timed_out(step)
     assert error.resource == RUNNING
     assert error.__cause__ is OUTAGE
     assert "the last poll failed: ServiceUnavailable" in str(error)
@@ -140,24 +149,26 @@ def test_not_found_after_being_seen_means_deleted() -> None:
 
 def test_max_attempts_counts_failed_polls_too() -> None:
     trace, step = _drive(_core(_policy(max_attempts=3)), [RUNNING, OUTAGE, RUNNING, RUNNING])
-    assert isinstance(step, Fail)
-    assert isinstance(step.error, WaitTimeoutError)
-    assert step.error.polls == 3
+    assert _timed_out(step).polls == 3
     assert len([kind for kind, _ in trace if kind == "poll"]) == 3
 
 
 def test_check_turns_a_bad_outcome_into_job_failed() -> None:
     _, step = _drive(_core(check=True), [RUNNING, FAILED])
     assert isinstance(step, Fail)
-    assert isinstance(step.error, JobFailedError)
-    assert step.error.resource == FAILED
+    failed: JobFailedError[Any] = step.error  # type: ignore[assignment]
+    assert isinstance(failed, JobFailedError)
+    assert failed.resource == FAILED
     assert step.update == FAILED  # on_update still hears about the final model
     _, ok = _drive(_core(check=True), [DONE])
     assert ok == Done(DONE, DONE)
 
 
 def test_refuse_stops_a_wait_that_can_never_end() -> None:
-    core = _core(refuse=lambda e: "never ends" if e.status == "IN_PROGRESS" else None)
+    def refuse(execution: iot.JobExecution) -> str | None:
+        return "never ends" if execution.status == "IN_PROGRESS" else None
+
+    core = _core(refuse=refuse)
     _, step = _drive(core, [RUNNING])
     assert isinstance(step, Fail)
     assert isinstance(step.error, InvalidArgumentError)
@@ -184,22 +195,17 @@ def test_progress_shortens_the_sleep_near_the_end(
 ) -> None:
     policy = _policy(timeout=10_000, min_delay=5, max_delay=600, random=lambda: 1.0)
     core: WaitCore[devicefarm.Job] = WaitCore(
-        WaitPolicy(**{**_as_kwargs(policy), "use_progress": use_progress}),
+        attrs.evolve(policy, use_progress=use_progress),
         0.0,
         what="job",
         operation="GetJob",
     )
-    sleeps = []
+    sleeps: list[float] = []
     for now, job in ((0.0, _job(50)), (60.0, _job(60)), (120.0, _job(90))):
         step = core.observe(now, job)
         assert isinstance(step, Sleep)
         sleeps.append(step.seconds)
     assert sleeps == pytest.approx(expected)
-
-
-def _as_kwargs(policy: WaitPolicy) -> dict[str, Any]:
-    names = ("timeout", "min_delay", "max_delay", "max_attempts", "not_found_grace", "random")
-    return {name: getattr(policy, name) for name in names}
 
 
 def test_transient_means_retryable_aws_errors_and_unreadable_models() -> None:
