@@ -145,6 +145,7 @@ def file_names(artifacts: Sequence[Artifact], directory: Path) -> list[tuple[Art
 def _why(exc: BaseException) -> str:
     import http.client  # noqa: PLC0415 -- loaded only when downloading: it costs ~20 ms at import
     import urllib.error  # noqa: PLC0415
+
     """A reason that never contains the URL."""
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code}"
