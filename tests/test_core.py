@@ -219,7 +219,9 @@ def test_transient_means_retryable_aws_errors_and_unreadable_models() -> None:
 
 def _eta_sleeps(seen: list[tuple[float, devicefarm.Job]]) -> list[float]:
     """The sleeps a core answers to ``(time, job)`` observations (backoff ceiling 5, 10, 20, 40...)."""
-    policy = _policy(timeout=100_000, min_delay=5, max_delay=600, random=lambda: 1.0)
+    policy = _policy(
+        timeout=100_000, min_delay=5, max_delay=600, random=lambda: 1.0, use_progress=True
+    )
     core: WaitCore[devicefarm.Job] = WaitCore(policy, 0.0, what="job", operation="GetJob")
     sleeps: list[float] = []
     for now, job in seen:

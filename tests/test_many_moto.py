@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -199,3 +200,32 @@ def test_summaries_only_save_the_final_describes(moto: MotoIoT) -> None:
     assert first is not None
     assert first.job_id == job_id  # the summary model, from the list
     assert first.version_number is None  # only the full describe carries it
+
+
+def test_stopping_early_leaves_no_thread_and_no_further_call(moto: MotoIoT) -> None:
+    job_id = "early-stop"
+    things = [f"early-{i}" for i in range(5)]
+    moto.create_job(job_id, things)
+    devices = SimulatedDevices(moto, job_id, {things[0]: (1.0, "SUCCEEDED")})
+    client = moto.client()
+    counter = Counter(devices)
+    client.meta.events.register_last("before-send", counter)
+    iot = IoT(client)
+    targets: list[Target[Any]] = [iot.job_execution(job_id, t) for t in things]
+    targets.append(iot.job(job_id))  # polled on its own, so two units run at once
+    policy = WaitPolicy(
+        timeout=600, min_delay=2, max_delay=4, clock=devices.clock, sleep=devices.sleep
+    )
+    stream = as_completed(targets, policy=policy, rate=RateLimit(per_second=50, burst=5))
+    first = next(iter(stream))
+    assert first.target.ids[1] == things[0]
+    stream.close()  # what a `break` or Ctrl-C in the loop does
+    calls = len(counter.calls)
+    deadline = time.monotonic() + 5
+    while (
+        any(t.name.startswith("jobkit") for t in threading.enumerate())
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.01)
+    assert [t.name for t in threading.enumerate() if t.name.startswith("jobkit")] == []
+    assert len(counter.calls) == calls  # nothing started after the group stopped

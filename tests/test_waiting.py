@@ -285,7 +285,7 @@ def _linear_job(clock: FakeClock) -> Callable[[Deadline], devicefarm.Job]:
 def test_progress_shortens_sleeps_near_the_estimated_end() -> None:
     clock, plain = FakeClock(), FakeClock()
     policy = WaitPolicy(timeout=10_000, min_delay=5, max_delay=300, random=lambda: 0.5)
-    aware = attrs.evolve(policy, clock=clock.clock, sleep=clock.sleep)
+    aware = attrs.evolve(policy, clock=clock.clock, sleep=clock.sleep, use_progress=True)
     final = wait_until_terminal(_linear_job(clock), what="job", operation="GetJob", policy=aware)
     assert final.status == "COMPLETED"
     blind = attrs.evolve(policy, clock=plain.clock, sleep=plain.sleep, use_progress=False)
@@ -319,7 +319,7 @@ def _tail_job(clock: FakeClock, tail: float) -> Callable[[Deadline], devicefarm.
 def test_a_job_at_100_percent_that_still_runs_is_polled_on_backoff(tail: float) -> None:
     clock = FakeClock()
     policy = WaitPolicy(timeout=10_000, min_delay=5, max_delay=180, random=lambda: 0.5)
-    aware = attrs.evolve(policy, clock=clock.clock, sleep=clock.sleep)
+    aware = attrs.evolve(policy, clock=clock.clock, sleep=clock.sleep, use_progress=True)
     wait_until_terminal(_tail_job(clock, tail), what="job", operation="GetJob", policy=aware)
     in_tail = [t for t in _sleep_starts(clock) if t >= 900]
     # Backoff at this point sleeps about (min + max) / 2 = 92.5 s: never min_delay throughout.

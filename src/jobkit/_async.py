@@ -30,7 +30,7 @@ from jobkit._outcome import Resource
 from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
+    from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Sequence
 
     from jobkit._rate import RateLimit
     from jobkit._targets import Target, WaitResult
@@ -235,7 +235,7 @@ async def drive_group(
     max_workers: int,
     *,
     full_models: bool = True,
-) -> AsyncIterator[WaitResult[Any]]:
+) -> AsyncGenerator[WaitResult[Any]]:
     """Run a :class:`Group` with asyncio tasks (at most ``max_workers`` calls in flight)."""
     clock = policy.clock if policy is not None else time.monotonic
     sleep = policy.sleep if policy is not None else time.sleep

@@ -12,7 +12,7 @@ import contextvars
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobkit._calls import GRACE, CallAbandonedError, Pacing, current_deadline, current_rate
@@ -112,7 +112,7 @@ def as_completed(
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
     full_models: bool = True,
-) -> Iterator[WaitResult[R]]:
+) -> Generator[WaitResult[R]]:
     """Wait for many targets at once; yield each one's :class:`WaitResult` as it ends.
 
     Targets that share a list parent are observed through one list call (IoT executions
@@ -130,6 +130,9 @@ def as_completed(
         full_models: a target that a list shows ended (IoT executions, Amplify jobs) is read
             once more for its whole model; ``False`` ends it on the list's summary model,
             one call fewer per target when only the outcome matters.
+
+    Returns:
+        A generator of results; closing it (``break``, Ctrl-C) starts no further call.
 
     Raises:
         InvalidArgumentError: bad arguments, before any call.
@@ -172,7 +175,7 @@ def _drive(
     max_workers: int,
     *,
     full_models: bool = True,
-) -> Iterator[WaitResult[Any]]:
+) -> Generator[WaitResult[Any]]:
     driver = _Driver(targets, policy, rate, on_update, max_workers, full_models=full_models)
     group = driver.group
     while not group.done:

@@ -71,7 +71,9 @@ class WaitPolicy:
     is taken as "not visible yet" rather than an error. ``clock``, ``sleep`` and
     ``random`` are injectable so tests and simulations never really sleep.
 
-    With ``use_progress`` (the default), a resource that reports how far along it is
+    With ``use_progress`` (off by default: on lifecycles held out from tuning -- a RUNNING
+    tail, uneven or growing totals, rollouts in waves -- plain backoff made fewer calls for
+    no more lag; see ``benchmarks/polling.py``), a resource that reports how far along it is
     (a ``progress`` fraction: Device Farm test counters, IoT things done) gets an
     estimate of its time left, ``(1 - p) * (t - t0) / (p - p0)`` from a recent anchor
     ``(t0, p0)``; the next sleep is then shortened to
@@ -92,7 +94,7 @@ class WaitPolicy:
     not_found_grace: float = field(
         default=_GRACE, converter=_seconds, validator=finite_non_negative
     )
-    use_progress: bool = True
+    use_progress: bool = False
     clock: Callable[[], float] = field(default=time.monotonic, eq=False, repr=False)
     sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
     random: Callable[[], float] = field(default=random.random, eq=False, repr=False)

@@ -53,7 +53,7 @@ from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+    from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
     from datetime import datetime
     from pathlib import Path
 
@@ -446,7 +446,7 @@ def as_completed(
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
     full_models: bool = True,
-) -> AsyncIterator[WaitResult[R]]:
+) -> AsyncGenerator[WaitResult[R]]:
     """Wait for many targets at once; an async iterator of each :class:`WaitResult` as it ends.
 
     The same rules as :func:`jobkit.as_completed`; handles from sync or async facades.

@@ -80,7 +80,7 @@ class FakeClock:
         max_delay: float | timedelta | None = None,
         max_attempts: int | None = None,
         not_found_grace: float | timedelta | None = None,
-        use_progress: bool = True,
+        use_progress: bool = False,
         random: Callable[[], float] = lambda: 0.5,
     ) -> WaitPolicy:
         """Return a :class:`jobkit.WaitPolicy` that runs on this clock (jitter pinned to 0.5).
