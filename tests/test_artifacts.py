@@ -13,8 +13,7 @@ import pytest
 
 from helpers import make_client
 from jobkit import DeviceFarm, aio
-from jobkit._artifacts import ArtifactDownloadError
-from jobkit.errors import InvalidArgumentError, ServiceError
+from jobkit.errors import ArtifactDownloadError, InvalidArgumentError, ServiceError
 from jobkit.testing import Stubber
 
 if TYPE_CHECKING:

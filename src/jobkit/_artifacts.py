@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from jobkit.devicefarm import ArtifactCategory
-from jobkit.errors import InvalidArgumentError, ServiceError
+from jobkit.errors import ArtifactDownloadError, InvalidArgumentError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -45,22 +45,6 @@ _CHUNK = 64 * 1024
 _READ_TIMEOUT = 30.0  # at most this long for any one network read
 _NAME_MAX = 120
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
-
-
-class ArtifactDownloadError(ServiceError):
-    """Some artifacts could not be saved; ``written`` holds the paths of those that were.
-
-    ``failed`` maps each artifact that was not saved (its name and ARN) to why. No partial
-    file is left under a final name.
-    """
-
-    written: tuple[Path, ...]
-    failed: dict[str, str]
-
-    def __init__(self, message: str, *, written: tuple[Path, ...], failed: dict[str, str]) -> None:
-        super().__init__(message, code="ArtifactDownloadFailed", retryable=True)
-        self.written = written
-        self.failed = failed
 
 
 def _fail(message: str) -> InvalidArgumentError:

@@ -127,7 +127,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         Raises:
             InvalidArgumentError: a bad ARN, an unknown type, or a directory that cannot be
                 created or written -- before any request.
-            jobkit._artifacts.ArtifactDownloadError: some files could not be saved (a
+            jobkit.errors.ArtifactDownloadError: some files could not be saved (a
                 ``ServiceError``; ``.written`` lists those that were).
         """
         clean, kind, folder, categories, limit = self._download_args(

@@ -10,6 +10,7 @@
     │   ├── AccessDeniedError         missing permissions or credentials
     │   ├── ThrottledError            throttled or over a limit after every retry
     │   └── ServiceError              5xx, connection failures, malformed responses, anything else
+    │       └── ArtifactDownloadError     some artifacts could not be saved; .written, .failed
     ├── WaitTimeoutError              the wait's deadline passed; .resource is the last model seen
     └── JobFailedError                check=True and the outcome was not SUCCEEDED; .resource
 
@@ -25,14 +26,18 @@ type. In a bare ``except WaitTimeoutError as exc:`` the parameter defaults to ``
 
 from __future__ import annotations
 
-from typing import Any, Generic
+from typing import TYPE_CHECKING, Any, Generic
 
 from typing_extensions import TypeVar
 
 from jobkit._outcome import Outcome
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 __all__ = [
     "AccessDeniedError",
+    "ArtifactDownloadError",
     "AwsError",
     "ConversionError",
     "InvalidArgumentError",
@@ -135,6 +140,22 @@ class ServiceError(AwsError):
     ) -> None:
         super().__init__(message, code=code, operation=operation, request_id=request_id)
         self.retryable = retryable
+
+
+class ArtifactDownloadError(ServiceError):
+    """Some artifacts could not be saved; ``written`` holds the paths of those that were.
+
+    ``failed`` maps each artifact that was not saved (its name and ARN) to why. No partial
+    file is left under a final name, and no presigned URL is in the message.
+    """
+
+    written: tuple[Path, ...]
+    failed: dict[str, str]
+
+    def __init__(self, message: str, *, written: tuple[Path, ...], failed: dict[str, str]) -> None:
+        super().__init__(message, code="ArtifactDownloadFailed", retryable=True)
+        self.written = written
+        self.failed = failed
 
 
 class WaitTimeoutError(JobkitError, Generic[R_co]):

@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import attrs
 
 from jobkit._amplify import Amplify
-from jobkit._artifacts import ArtifactDownloadError, check_directory
+from jobkit._artifacts import check_directory
 from jobkit._cli._args import ARTIFACT_RESOURCES, EXIT, RESOURCES, parser
 from jobkit._cli._github import GitHub
 from jobkit._cli._live import Progress
@@ -26,6 +26,7 @@ from jobkit._outcome import Outcome
 from jobkit._progress import describe
 from jobkit._validation import amplify_app_branch
 from jobkit.errors import (
+    ArtifactDownloadError,
     AwsError,
     ConversionError,
     InvalidArgumentError,
