@@ -155,6 +155,9 @@ MUTANTS = (
     "jobkit._redact.*",
     "jobkit._retry.x_http_attempt_bound__*",
     "jobkit.devicefarm.x__outcome__*",
+    "jobkit.amplify.x__outcome__*",
+    "jobkit.iot.x__job_outcome__*",
+    "jobkit.iot.x__execution_outcome__*",
     "jobkit._cli._main.x_main__*",
     "jobkit._cli._main.xǁ_Commandǁ_policy__*",
     "jobkit._cli._main.xǁ_Commandǁ_wait__*",
@@ -163,7 +166,11 @@ MUTANTS = (
 
 @nox.session(default=False)
 def mutants(session: nox.Session) -> None:
-    """Mutation testing with mutmut over a copy of the tree; prints every surviving mutant."""
+    """Mutation testing with mutmut over a copy of the tree; prints every surviving mutant.
+
+    Mutant names given after ``--`` replace ``MUTANTS`` (``nox -s mutants -- 'jobkit._redact.*'``);
+    options (``--max-children=2``) are passed on to ``mutmut run``.
+    """
     _install(session, "mutants")
     work = Path(session.create_tmp()) / "mutants-tree"
     if work.exists():
@@ -173,7 +180,9 @@ def mutants(session: nox.Session) -> None:
         shutil.copytree(name, work / name, ignore=ignore)
     shutil.copy2("pyproject.toml", work / "pyproject.toml")
     with session.chdir(work):
-        session.run("mutmut", "run", *session.posargs, *MUTANTS)
+        names = [arg for arg in session.posargs if not arg.startswith("-")]
+        options = [arg for arg in session.posargs if arg.startswith("-")]
+        session.run("mutmut", "run", *options, *(names or MUTANTS))
         session.run("mutmut", "results")
 
 

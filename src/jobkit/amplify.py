@@ -61,11 +61,15 @@ class SourceUrlType(AwsEnum):
     BUCKET_PREFIX = "BUCKET_PREFIX"
 
 
-_TERMINAL = {
-    JobStatus.SUCCEED: Outcome.SUCCEEDED,
-    JobStatus.FAILED: Outcome.FAILED,
-    JobStatus.CANCELLED: Outcome.CANCELLED,
-}
+def _outcome(status: JobStatus | None) -> Outcome | None:
+    """SUCCEED, FAILED and CANCELLED end a job; every other status (or none) is not an end."""
+    if status == JobStatus.SUCCEED:
+        return Outcome.SUCCEEDED
+    if status == JobStatus.FAILED:
+        return Outcome.FAILED
+    if status == JobStatus.CANCELLED:
+        return Outcome.CANCELLED
+    return None
 
 
 @frozen(kw_only=True, repr=False)
@@ -117,13 +121,12 @@ class Job(Model):
     @property
     def is_terminal(self) -> bool:
         """Whether the job has SUCCEED, FAILED or CANCELLED."""
-        return self.status in _TERMINAL
+        return _outcome(self.status) is not None
 
     @property
     def outcome(self) -> Outcome | None:
         """SUCCEEDED, FAILED or CANCELLED as the summary says; None until done."""
-        status = self.status
-        return None if status is None else _TERMINAL.get(status)
+        return _outcome(self.status)
 
     @property
     def failed_steps(self) -> tuple[Step, ...]:

@@ -252,9 +252,13 @@ class ScheduledJobRollout(Model):
     start_time: str | None = None
 
 
-_JOB_TERMINAL = frozenset(
-    {JobStatus.COMPLETED, JobStatus.CANCELED, JobStatus.DELETION_IN_PROGRESS},
-)
+def _job_outcome(status: JobStatus | None, failed_things: int) -> Outcome | None:
+    """COMPLETED is SUCCEEDED unless a thing failed; CANCELED and DELETION_IN_PROGRESS cancel."""
+    if status == JobStatus.COMPLETED:
+        return Outcome.FAILED if failed_things else Outcome.SUCCEEDED
+    if status in (JobStatus.CANCELED, JobStatus.DELETION_IN_PROGRESS):
+        return Outcome.CANCELLED
+    return None
 
 
 @frozen(kw_only=True, repr=False)
@@ -290,17 +294,13 @@ class Job(Model):
     @property
     def is_terminal(self) -> bool:
         """Whether the job is COMPLETED, CANCELED or DELETION_IN_PROGRESS."""
-        return self.status in _JOB_TERMINAL
+        return self.outcome is not None
 
     @property
     def outcome(self) -> Outcome | None:
         """SUCCEEDED when COMPLETED with no failed, rejected or timed-out thing; None until done."""
-        if self.status is JobStatus.COMPLETED:
-            details = self.job_process_details or JobProcessDetails()
-            return Outcome.FAILED if details.failed_things else Outcome.SUCCEEDED
-        if self.status in _JOB_TERMINAL:
-            return Outcome.CANCELLED
-        return None
+        details = self.job_process_details or JobProcessDetails()
+        return _job_outcome(self.status, details.failed_things)
 
     @property
     def progress(self) -> float | None:
@@ -327,14 +327,16 @@ class JobExecutionStatusDetails(Model):
     details_map: Mapping[str, str] | None = field(default=None, hash=False)
 
 
-_EXECUTION_OUTCOME = {
-    JobExecutionStatus.SUCCEEDED: Outcome.SUCCEEDED,
-    JobExecutionStatus.FAILED: Outcome.FAILED,
-    JobExecutionStatus.TIMED_OUT: Outcome.FAILED,
-    JobExecutionStatus.REJECTED: Outcome.FAILED,
-    JobExecutionStatus.CANCELED: Outcome.CANCELLED,
-    JobExecutionStatus.REMOVED: Outcome.CANCELLED,
-}
+def _execution_outcome(status: JobExecutionStatus | None) -> Outcome | None:
+    """SUCCEEDED; FAILED for FAILED/TIMED_OUT/REJECTED; CANCELLED for CANCELED/REMOVED."""
+    if status == JobExecutionStatus.SUCCEEDED:
+        return Outcome.SUCCEEDED
+    failed = (JobExecutionStatus.FAILED, JobExecutionStatus.TIMED_OUT, JobExecutionStatus.REJECTED)
+    if status in failed:
+        return Outcome.FAILED
+    if status in (JobExecutionStatus.CANCELED, JobExecutionStatus.REMOVED):
+        return Outcome.CANCELLED
+    return None
 
 
 @frozen(kw_only=True, repr=False)
@@ -356,13 +358,12 @@ class JobExecution(Model):
     @property
     def is_terminal(self) -> bool:
         """Whether the execution reached a status it never leaves on its own."""
-        return self.status in _EXECUTION_OUTCOME
+        return _execution_outcome(self.status) is not None
 
     @property
     def outcome(self) -> Outcome | None:
         """SUCCEEDED; FAILED for FAILED/TIMED_OUT/REJECTED; CANCELLED for CANCELED/REMOVED."""
-        status = self.status
-        return None if status is None else _EXECUTION_OUTCOME.get(status)
+        return _execution_outcome(self.status)
 
     def describe(self) -> str:
         """One line for logs and progress, e.g. ``FAILED (reason=checksum) -> FAILED``."""
@@ -406,13 +407,12 @@ class JobExecutionSummary(Model):
     @property
     def is_terminal(self) -> bool:
         """Whether the execution reached a status it never leaves on its own."""
-        return self.status in _EXECUTION_OUTCOME
+        return _execution_outcome(self.status) is not None
 
     @property
     def outcome(self) -> Outcome | None:
         """SUCCEEDED; FAILED for FAILED/TIMED_OUT/REJECTED; CANCELLED for CANCELED/REMOVED."""
-        status = self.status
-        return None if status is None else _EXECUTION_OUTCOME.get(status)
+        return _execution_outcome(self.status)
 
 
 @frozen(kw_only=True, repr=False)
