@@ -17,7 +17,7 @@ from cli_helpers import ARN, FAST, replay
 from jobkit._cli import _main as cli_main
 from jobkit._cli import main
 from jobkit._cli._live import Progress
-from replay_server import Replay, devicefarm_job
+from replay_server import RUN_ARN, Replay, devicefarm_job, devicefarm_run
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -287,3 +287,47 @@ def test_interrupted_and_terminated(
     message = f"{said}; nothing was changed on AWS."
     assert run.err.endswith(f"::endgroup::\n\njobkit: {message}\n::error title=jobkit::{message}\n")
     assert run.outputs == f"status=RUNNING\nid={ARN}\n"
+
+
+# The live line (not a terminal here: one line per change), outside GitHub.
+
+
+def test_each_state_is_a_line_naming_the_resource(replay: Replay, tmp_path: Path) -> None:
+    replay.devicefarm("GetJob", ARN, [devicefarm_job("passed", ARN)])
+    run = Run(tmp_path, enabled="false")(replay, "wait", "devicefarm-job", ARN, *FAST)
+    assert run.code == 0
+    line = re.compile(r"\[0:00:0\d\] " + re.escape(f"{WHAT}: ") + r"(.*)")
+    match = line.fullmatch(run.err.removesuffix("\n"))
+    assert match is not None, run.err
+    assert match[1] == "COMPLETED/PASSED (12/12 tests, 12 passed) -> SUCCEEDED"
+
+
+def test_quiet_keeps_stderr_empty(replay: Replay, tmp_path: Path) -> None:
+    replay.devicefarm("GetJob", ARN, [devicefarm_job("passed", ARN)])
+    run = Run(tmp_path, enabled="false")(replay, "wait", "devicefarm-job", ARN, *FAST, "--quiet")
+    assert run.code == 0
+    assert run.err == ""
+    assert run.out.startswith("devicefarm.Job: COMPLETED/PASSED")
+
+
+def test_not_found_yet_says_how_long_the_grace_has_left(replay: Replay, tmp_path: Path) -> None:
+    argv = ("wait", "devicefarm-job", ARN, *FAST, "--not-found-grace", "1")
+    run = Run(tmp_path, enabled="false")(replay, *argv)
+    assert run.code == 5
+    first = run.err.splitlines()[0]
+    not_yet = "not found yet; polling for 1s more (check the id and --region)"
+    assert re.fullmatch(r"\[0:00:00\] " + re.escape(f"{WHAT}: {not_yet}"), first), run.err
+    assert run.err.count("not found yet") == 1
+
+
+@pytest.mark.parametrize("cancel", [True, False])
+def test_cancel_on_timeout_is_passed_on(replay: Replay, tmp_path: Path, cancel: bool) -> None:
+    stopping = devicefarm_run("stopping")
+    replay.devicefarm("GetRun", RUN_ARN, [devicefarm_run("running")])
+    replay.devicefarm("StopRun", RUN_ARN, [stopping], then={"GetRun": [stopping]})
+    flags = ["--cancel-on-timeout"] if cancel else []
+    argv = ("wait", "devicefarm-run", RUN_ARN, "--timeout", "0.1", "--quiet", *FAST, *flags)
+    run = Run(tmp_path, enabled="false")(replay, *argv)
+    assert run.code == 4
+    assert replay.operations.count("StopRun") == (1 if cancel else 0)
+    assert ("its status is now STOPPING" in run.err) is cancel
