@@ -17,6 +17,8 @@ from cli_helpers import ARN, FAST, replay
 from jobkit._cli import _main as cli_main
 from jobkit._cli import main
 from jobkit._cli._live import Progress
+from jobkit._devicefarm import DeviceFarm
+from jobkit.errors import JobkitError
 from replay_server import RUN_ARN, Replay, devicefarm_job, devicefarm_run
 
 if TYPE_CHECKING:
@@ -331,3 +333,49 @@ def test_cancel_on_timeout_is_passed_on(replay: Replay, tmp_path: Path, cancel: 
     assert run.code == 4
     assert replay.operations.count("StopRun") == (1 if cancel else 0)
     assert ("its status is now STOPPING" in run.err) is cancel
+
+
+# After the wait: artifacts, an interrupt while saving them, an error of no known kind.
+
+
+def _no_artifacts(*_: object, **__: object) -> tuple[Path, ...]:
+    return ()
+
+
+def test_wait_saves_the_artifacts(
+    replay: Replay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DeviceFarm, "download_artifacts", _no_artifacts)
+    replay.devicefarm("GetJob", ARN, [devicefarm_job("passed", ARN)])
+    directory = tmp_path / "artifacts"
+    argv = ("wait", "devicefarm-job", ARN, *FAST, "--quiet", "--artifacts", str(directory))
+    run = Run(tmp_path, enabled="false")(replay, *argv)
+    assert run.code == 0
+    assert run.err == f"jobkit: saved 0 artifact(s) to {directory}\n"
+
+
+def test_an_interrupt_after_the_wait_changed_nothing(
+    replay: Replay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DeviceFarm, "download_artifacts", _raise(KeyboardInterrupt()))
+    replay.devicefarm("GetJob", ARN, [devicefarm_job("passed", ARN)])
+    directory = tmp_path / "artifacts"
+    argv = ("wait", "devicefarm-job", ARN, *FAST, "--quiet", "--artifacts", str(directory))
+    run = Run(tmp_path, enabled="false")(replay, *argv)
+    assert run.code == 130
+    assert run.err == "\njobkit: interrupted (Ctrl-C); nothing was changed on AWS.\n"
+
+
+def test_an_error_of_no_known_kind(
+    replay: Replay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replay.devicefarm("GetJob", ARN, [devicefarm_job("running", ARN)])
+    monkeypatch.setattr(Progress, "sleep", _raise(JobkitError("Something odd; try again.")))
+    run = Run(tmp_path)(replay, "wait", "devicefarm-job", ARN, *FAST, "--quiet")
+    assert run.code == 5
+    said = "error: Something odd; try again."
+    assert (
+        run.err
+        == f"::group::jobkit: waiting for {WHAT}\n::endgroup::\njobkit: {said}\n::error title=jobkit::{said}\n"
+    )
+    assert run.outputs == f"status=RUNNING\nid={ARN}\n"
