@@ -379,3 +379,33 @@ def test_an_error_of_no_known_kind(
         == f"::group::jobkit: waiting for {WHAT}\n::endgroup::\njobkit: {said}\n::error title=jobkit::{said}\n"
     )
     assert run.outputs == f"status=RUNNING\nid={ARN}\n"
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "said"),
+    [
+        (KeyboardInterrupt(), 130, "interrupted (Ctrl-C)"),
+        (cli_main.Terminated(), 143, "terminated (SIGTERM)"),
+    ],
+)
+def test_an_interrupt_with_cancel_on_timeout_says_what_it_stopped(
+    replay: Replay,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: BaseException,
+    code: int,
+    said: str,
+) -> None:
+    stopping = devicefarm_run("stopping")
+    replay.devicefarm("GetRun", RUN_ARN, [devicefarm_run("running")])
+    replay.devicefarm("StopRun", RUN_ARN, [stopping], then={"GetRun": [stopping]})
+    monkeypatch.setattr(Progress, "sleep", _raise(error))
+    argv = ("wait", "devicefarm-run", RUN_ARN, *FAST, "--quiet", "--cancel-on-timeout")
+    run = Run(tmp_path, enabled="false")(replay, *argv)
+    assert run.code == code
+    assert replay.operations.count("StopRun") == 1
+    stopped = (
+        "jobkit asked AWS to stop the Device Farm run (StopRun) and AWS accepted it; its status"
+        " is now STOPPING (1/2 jobs, 11/24 tests, 10 passed, 1 warned)."
+    )
+    assert run.err == f"\njobkit: {said}; {stopped}\n"
