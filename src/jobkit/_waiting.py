@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import random
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 from attrs import field, frozen
 
 from jobkit._backoff import waiter_delay
-from jobkit._outcome import Resource
 from jobkit._validation import as_seconds, delay_range, finite_non_negative, positive_seconds
 from jobkit.errors import InvalidArgumentError
 
@@ -20,10 +18,6 @@ if TYPE_CHECKING:
     from datetime import timedelta
 
 __all__ = ["WaitPolicy"]
-
-logger = logging.getLogger("jobkit")
-
-R = TypeVar("R", bound=Resource)
 
 
 class _Default(float):
