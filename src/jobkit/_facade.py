@@ -220,7 +220,7 @@ class Facade(ClientHolder[C]):
         on_update_callable(on_update)
         op = bound.operation
         convert = Reuse(op.model)  # one per wait: waits through one facade share nothing
-        chosen = op.policy if policy is None else policy.over(op.policy)
+        chosen = op.policy_for(policy)
 
         def fetch(deadline: Deadline) -> R:
             response = self._call(

@@ -204,7 +204,7 @@ class Group:
         for index, target in enumerate(targets):
             op = target.bound.operation
             core: WaitCore[Any] = WaitCore(
-                op.policy if policy is None else policy.over(op.policy),
+                op.policy_for(policy),
                 start,
                 what=target.what,
                 operation=op.api,

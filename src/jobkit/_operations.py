@@ -146,6 +146,10 @@ class Operation(Generic[R]):
         api = "".join(part.capitalize() for part in self.cancel.split("_"))
         return self.cancel, api, params
 
+    def policy_for(self, policy: WaitPolicy | None) -> WaitPolicy:
+        """The policy a wait on this operation runs with: ``policy`` over the row's defaults."""
+        return self.policy if policy is None else policy.over(self.policy)
+
     def bind(self, *ids: object) -> Bound[R]:
         """Check ``ids`` before any call and return the bound operation."""
         clean = self.check(*ids)

@@ -140,7 +140,7 @@ class AsyncFacade(ClientHolder[C]):
         on_update_callable(on_update)
         op = bound.operation
         convert = Reuse(op.model)
-        chosen = op.policy if policy is None else policy.over(op.policy)
+        chosen = op.policy_for(policy)
 
         async def fetch(deadline: Deadline) -> R:
             response = await self._acall(
