@@ -151,9 +151,9 @@ def drift(session: nox.Session) -> None:
 # What `nox -s mutants` mutates (mutmut 3 names: module.x_function, module.xǁClassǁmethod):
 # the wait core, the outcome rules, redaction, the retry bound and the command's exit codes.
 MUTANTS = (
-    "jobkit._core.*",
-    "jobkit._redact.*",
-    "jobkit._retry.x_http_attempt_bound__*",
+    "jobkit._engine._core.*",
+    "jobkit._convert._redact.*",
+    "jobkit._engine._retry.x_http_attempt_bound__*",
     "jobkit.devicefarm.x__outcome__*",
     "jobkit.amplify.x__outcome__*",
     "jobkit.iot.x__job_outcome__*",
@@ -168,7 +168,7 @@ MUTANTS = (
 def mutants(session: nox.Session) -> None:
     """Mutation testing with mutmut over a copy of the tree; prints every surviving mutant.
 
-    Mutant names given after ``--`` replace ``MUTANTS`` (``nox -s mutants -- 'jobkit._redact.*'``);
+    Mutant names given after ``--`` replace ``MUTANTS`` (``nox -s mutants -- 'jobkit._convert._redact.*'``);
     options (``--max-children=2``) are passed on to ``mutmut run``.
     """
     _install(session, "mutants")

@@ -18,7 +18,7 @@ import msgspec
 import pydantic
 
 from jobkit import AwsEnum
-from jobkit._names import camel_case
+from jobkit._convert._names import camel_case
 
 
 def _map(tp: Any, make: Any) -> Any:

@@ -21,7 +21,7 @@ _EMPTY: Any = types.MappingProxyType[str, Any]({})
 
 
 def _known(cls: type[Any]) -> frozenset[str]:
-    from jobkit._names import camel_case  # noqa: PLC0415
+    from jobkit._convert._names import camel_case  # noqa: PLC0415
 
     return frozenset(camel_case(a.name) for a in attrs.fields(cls) if a.name != "_extras")
 

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from jobkit import WaitPolicy, amplify, devicefarm, iot
-from jobkit._operations import AMPLIFY_JOB, DEVICEFARM_JOB, IOT_EXECUTION, IOT_JOB
+from jobkit._engine._operations import AMPLIFY_JOB, DEVICEFARM_JOB, IOT_EXECUTION, IOT_JOB
 
 __all__ = ["HELD_OUT", "TUNING", "Family", "Lifecycle", "rng"]
 

@@ -50,8 +50,8 @@ import attrs
 from simulated_iot import Execution, SimulatedIoT, VirtualClock, _Bucket, fleet
 
 from jobkit import IoT, RateLimit, RetryPolicy, WaitPolicy, aio, as_completed, iot
-from jobkit._backoff import full_jitter_delay
-from jobkit._core import Done, Fail, Sleep, WaitCore
+from jobkit._engine._backoff import full_jitter_delay
+from jobkit._engine._core import Done, Fail, Sleep, WaitCore
 from jobkit.errors import ThrottledError
 
 if TYPE_CHECKING:

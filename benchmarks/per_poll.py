@@ -20,10 +20,10 @@ from _timing import interleaved
 from botocore.config import Config
 
 from jobkit import DeviceFarm
-from jobkit._calls import Worker
-from jobkit._deadline import Deadline
-from jobkit._facade import Reuse
-from jobkit._operations import DEVICEFARM_JOB
+from jobkit._engine._calls import Worker
+from jobkit._engine._deadline import Deadline
+from jobkit._engine._facade import Reuse
+from jobkit._engine._operations import DEVICEFARM_JOB
 from jobkit._stubs import load_stub
 
 if TYPE_CHECKING:

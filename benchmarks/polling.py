@@ -30,7 +30,7 @@ import attrs
 import lifecycles
 
 from jobkit import WaitPolicy
-from jobkit._sync import wait_until_terminal
+from jobkit._engine._sync import wait_until_terminal
 from jobkit.testing import FakeClock
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from lifecycles import Family
 
-    from jobkit._deadline import Deadline
+    from jobkit._engine._deadline import Deadline
 
 __all__ = [
     "ANCHORS",

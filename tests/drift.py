@@ -24,7 +24,7 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from helpers import RESPONSE_MODELS
 from jobkit import AwsEnum
-from jobkit._converter import camel_case
+from jobkit._convert._converter import camel_case
 from jobkit._stubs import OPERATIONS, output_shape
 
 __all__ = ["SCALARS", "Gap", "annotation", "main", "missing", "report", "snake_case", "undeclared"]

@@ -11,7 +11,7 @@ import botocore.session
 import pytest
 from packaging.version import Version
 
-from jobkit._operations import CALLS, OPERATIONS
+from jobkit._engine._operations import CALLS, OPERATIONS
 
 RESPONSE_MODELS: dict[tuple[str, str], type[Any]] = {
     **{(op.service, op.method): op.response for op in OPERATIONS},

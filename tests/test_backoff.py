@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobkit._backoff import full_jitter_delay, waiter_delay
+from jobkit._engine._backoff import full_jitter_delay, waiter_delay
 
 
 @pytest.mark.parametrize(

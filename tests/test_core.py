@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from jobkit import WaitPolicy, devicefarm, iot, structure
-from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore, is_transient
+from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore, is_transient
 from jobkit.errors import (
     AccessDeniedError,
     ConversionError,

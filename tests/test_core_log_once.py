@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from jobkit import WaitPolicy, iot, structure
-from jobkit._core import WaitCore
+from jobkit._engine._core import WaitCore
 
 if TYPE_CHECKING:
     import pytest

@@ -1,6 +1,6 @@
 """The wait core's words and error details, exactly: what it logs, what its errors carry.
 
-Written to kill the mutants `nox -s mutants` found alive in jobkit._core: a log line or
+Written to kill the mutants `nox -s mutants` found alive in jobkit._engine._core: a log line or
 an error attribute that nothing checked.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from jobkit import WaitPolicy, iot, structure
-from jobkit._core import Done, Fail, Sleep, WaitCore, _Eta  # pyright: ignore[reportPrivateUsage]
+from jobkit._engine._core import Done, Fail, Sleep, WaitCore, _Eta  # pyright: ignore[reportPrivateUsage]
 from jobkit.errors import (
     InvalidArgumentError,
     JobFailedError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobkit._core import _Eta  # pyright: ignore[reportPrivateUsage]
+from jobkit._engine._core import _Eta  # pyright: ignore[reportPrivateUsage]
 
 
 def test_overdue_counts_from_the_latest_movement() -> None:

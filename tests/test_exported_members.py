@@ -55,4 +55,6 @@ def test_import_jobkit_loads_no_service_or_dependency_up_front() -> None:
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert out.strip() == "['jobkit', 'jobkit._enums', 'jobkit._outcome']"
+    assert out.strip() == (
+        "['jobkit', 'jobkit._convert', 'jobkit._convert._enums', 'jobkit._convert._outcome']"
+    )

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 import jobkit
 from helpers import RESPONSE_MODELS
 from jobkit import amplify, devicefarm, extras, iot, structure, unstructure
-from jobkit._model import Model
-from jobkit._names import camel_case
+from jobkit._convert._model import Model
+from jobkit._convert._names import camel_case
 from jobkit._stubs import OPERATIONS, load_stub, output_shape
 from jobkit.errors import InvalidArgumentError
 from strategies import from_shape, unknown_members

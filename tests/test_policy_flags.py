@@ -10,11 +10,11 @@ import pytest
 from jobkit._cli._args import parser
 from jobkit._cli._live import Progress
 from jobkit._cli._main import _Command, _Stdout  # pyright: ignore[reportPrivateUsage]
-from jobkit._operations import IOT_EXECUTION, IOT_JOB
+from jobkit._engine._operations import IOT_EXECUTION, IOT_JOB
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._waiting import WaitPolicy
 
 DEFAULT = IOT_JOB.policy  # 24 h, 5..300 s, not-found grace 30 s
 

@@ -1,4 +1,4 @@
-"""The exact ``repr`` shapes of jobkit._redact, table by table (what a model's repr shows)."""
+"""The exact ``repr`` shapes of jobkit._convert._redact, table by table (what a model's repr shows)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from jobkit._redact import (
+from jobkit._convert._redact import (
     REDACTED,
     is_secret_key,
     redact_extras,

@@ -15,7 +15,7 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.config import Config
 
 from jobkit import DeviceFarm, RetryPolicy
-from jobkit._retry import http_attempt_bound
+from jobkit._engine._retry import http_attempt_bound
 from jobkit.errors import JobkitError
 
 ARN = "arn:aws:devicefarm:us-west-2:123456789012:job:5e01a8c7-c861-4c0a-b1d5-5ec6e6c6dd23/0fcac17b-6122-44d7-ae5a-12345EXAMPLE/00000"

@@ -17,7 +17,7 @@ import botocore.session
 import pytest
 
 from jobkit import Amplify, DeviceFarm, IoT, RetryPolicy, WaitPolicy
-from jobkit._validation import (
+from jobkit._engine._validation import (
     MAX_EXECUTION_NUMBER,
     amplify_ids,
     devicefarm_arn,

@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 from jobkit import Outcome, WaitPolicy, devicefarm, iot, structure
-from jobkit._sync import wait_until_terminal
+from jobkit._engine._sync import wait_until_terminal
 from jobkit.errors import (
     InvalidArgumentError,
     JobFailedError,
@@ -26,7 +26,7 @@ from jobkit.testing import FakeClock
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from jobkit._deadline import Deadline
+    from jobkit._engine._deadline import Deadline
 
 
 def _execution(status: str, **extra: Any) -> iot.JobExecution:

@@ -17,22 +17,22 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from jobkit._enums import AwsEnum
-from jobkit._outcome import Outcome, Resource
+from jobkit._convert._enums import AwsEnum
+from jobkit._convert._outcome import Outcome, Resource
 
 if TYPE_CHECKING:
     from jobkit import aio, amplify, devicefarm, errors, iot, testing
     from jobkit._amplify import Amplify
-    from jobkit._converter import converter, json_converter, structure, unstructure
+    from jobkit._convert._converter import converter, json_converter, structure, unstructure
+    from jobkit._convert._model import extras
     from jobkit._devicefarm import DeviceFarm
+    from jobkit._engine._many import as_completed, wait_all
+    from jobkit._engine._progress import describe
+    from jobkit._engine._rate import RateLimit
+    from jobkit._engine._retry import RetryPolicy
+    from jobkit._engine._targets import Target, WaitResult
+    from jobkit._engine._waiting import WaitPolicy
     from jobkit._iot import IoT
-    from jobkit._many import as_completed, wait_all
-    from jobkit._model import extras
-    from jobkit._progress import describe
-    from jobkit._rate import RateLimit
-    from jobkit._retry import RetryPolicy
-    from jobkit._targets import Target, WaitResult
-    from jobkit._waiting import WaitPolicy
 
 __all__ = [
     "Amplify",
@@ -69,19 +69,19 @@ _LAZY = {
     "Amplify": "jobkit._amplify",
     "DeviceFarm": "jobkit._devicefarm",
     "IoT": "jobkit._iot",
-    "RateLimit": "jobkit._rate",
-    "RetryPolicy": "jobkit._retry",
-    "Target": "jobkit._targets",
-    "WaitResult": "jobkit._targets",
-    "as_completed": "jobkit._many",
-    "wait_all": "jobkit._many",
-    "WaitPolicy": "jobkit._waiting",
-    "converter": "jobkit._converter",
-    "json_converter": "jobkit._converter",
-    "structure": "jobkit._converter",
-    "unstructure": "jobkit._converter",
-    "extras": "jobkit._model",
-    "describe": "jobkit._progress",
+    "RateLimit": "jobkit._engine._rate",
+    "RetryPolicy": "jobkit._engine._retry",
+    "Target": "jobkit._engine._targets",
+    "WaitResult": "jobkit._engine._targets",
+    "as_completed": "jobkit._engine._many",
+    "wait_all": "jobkit._engine._many",
+    "WaitPolicy": "jobkit._engine._waiting",
+    "converter": "jobkit._convert._converter",
+    "json_converter": "jobkit._convert._converter",
+    "structure": "jobkit._convert._converter",
+    "unstructure": "jobkit._convert._converter",
+    "extras": "jobkit._convert._model",
+    "describe": "jobkit._engine._progress",
 }
 _SUBMODULES = frozenset({"aio", "amplify", "devicefarm", "errors", "iot", "testing"})
 

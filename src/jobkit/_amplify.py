@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from jobkit import _flows, amplify
-from jobkit._converter import structure
-from jobkit._facade import ClientHolder, Facade
-from jobkit._operations import AMPLIFY_JOB, AMPLIFY_START_JOB
-from jobkit._validation import amplify_app_branch, amplify_ids, shown
+from jobkit import amplify
+from jobkit._convert._converter import structure
+from jobkit._engine import _flows
+from jobkit._engine._facade import ClientHolder, Facade
+from jobkit._engine._operations import AMPLIFY_JOB, AMPLIFY_START_JOB
+from jobkit._engine._validation import amplify_app_branch, amplify_ids, shown
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 
     from mypy_boto3_amplify import AmplifyClient  # noqa: F401 -- named in the base class string
 
-    from jobkit._targets import Target
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._targets import Target
+    from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["Amplify", "AmplifyBase", "started_summary"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from jobkit import _flows
 from jobkit._artifacts import (
     DEFAULT_FILE_TIMEOUT,
     DEFAULT_TYPES,
@@ -13,9 +12,10 @@ from jobkit._artifacts import (
     file_names,
     save_all,
 )
-from jobkit._facade import ClientHolder, Facade
-from jobkit._operations import DEVICEFARM_JOB, DEVICEFARM_RUN, DEVICEFARM_SESSION
-from jobkit._validation import devicefarm_arn, devicefarm_arn_of, seconds
+from jobkit._engine import _flows
+from jobkit._engine._facade import ClientHolder, Facade
+from jobkit._engine._operations import DEVICEFARM_JOB, DEVICEFARM_RUN, DEVICEFARM_SESSION
+from jobkit._engine._validation import devicefarm_arn, devicefarm_arn_of, seconds
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from mypy_boto3_devicefarm import DeviceFarmClient  # noqa: F401 -- named in the base class string
 
     from jobkit import devicefarm
-    from jobkit._targets import Target
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._targets import Target
+    from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["DeviceFarm", "DeviceFarmBase"]
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from jobkit import _flows, iot
-from jobkit._converter import structure
-from jobkit._facade import ClientHolder, Facade
-from jobkit._operations import IOT_EXECUTION, IOT_JOB
-from jobkit._outcome import Outcome
-from jobkit._validation import iot_job_id, shown
+from jobkit import iot
+from jobkit._convert._converter import structure
+from jobkit._convert._outcome import Outcome
+from jobkit._engine import _flows
+from jobkit._engine._facade import ClientHolder, Facade
+from jobkit._engine._operations import IOT_EXECUTION, IOT_JOB
+from jobkit._engine._validation import iot_job_id, shown
 from jobkit.errors import InvalidArgumentError, JobFailedError
 
 if TYPE_CHECKING:
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 
     from mypy_boto3_iot import IoTClient  # noqa: F401 -- named in the base class string
 
-    from jobkit._targets import Target
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._targets import Target
+    from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["IoT", "IoTBase"]
 

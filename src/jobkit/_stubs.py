@@ -12,8 +12,8 @@ import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.utils import parse_to_aware_datetime
 
-from jobkit._operations import CALLS as _CALLS
-from jobkit._operations import OPERATIONS as _TABLE
+from jobkit._engine._operations import CALLS as _CALLS
+from jobkit._engine._operations import OPERATIONS as _TABLE
 
 __all__ = [
     "OPERATIONS",
@@ -29,7 +29,7 @@ OPERATIONS: dict[tuple[str, str], str] = {
     **{(call.service, call.method): call.api for call in _CALLS},
 }
 """(service, boto3 method) -> the API operation name: the table's reads, then the list and
-start calls around them (``jobkit._operations.CALLS``)."""
+start calls around them (``jobkit._engine._operations.CALLS``)."""
 
 
 @functools.cache

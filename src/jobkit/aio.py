@@ -18,18 +18,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jobkit import _flows
 from jobkit._amplify import AmplifyBase, started_summary
 from jobkit._artifacts import DEFAULT_FILE_TIMEOUT, DEFAULT_TYPES, file_names, save_all
-from jobkit._async import asleep_for, bounded, drive_group, in_daemon_thread
-from jobkit._async import wait_until_terminal as _wait_until_terminal
-from jobkit._aws_errors import translated
-from jobkit._deadline import Deadline
+from jobkit._convert._outcome import Resource
 from jobkit._devicefarm import DeviceFarmBase
-from jobkit._facade import ClientHolder, Reuse, checked, require, unreadable
-from jobkit._iot import IoTBase
-from jobkit._many import DEFAULT_WORKERS, check_group, in_input_order
-from jobkit._operations import (
+from jobkit._engine import _flows
+from jobkit._engine._async import asleep_for, bounded, drive_group, in_daemon_thread
+from jobkit._engine._async import wait_until_terminal as _wait_until_terminal
+from jobkit._engine._aws_errors import translated
+from jobkit._engine._deadline import Deadline
+from jobkit._engine._facade import ClientHolder, Reuse, checked, require, unreadable
+from jobkit._engine._many import DEFAULT_WORKERS, check_group, in_input_order
+from jobkit._engine._operations import (
     AMPLIFY_JOB,
     AMPLIFY_START_JOB,
     DEVICEFARM_JOB,
@@ -38,17 +38,23 @@ from jobkit._operations import (
     IOT_EXECUTION,
     IOT_JOB,
 )
-from jobkit._outcome import Resource
-from jobkit._progress import describe
-from jobkit._stopping import STOP_TIMEOUT, annotate, interrupts, stopped_note, unstoppable_note
-from jobkit._validation import (
+from jobkit._engine._progress import describe
+from jobkit._engine._stopping import (
+    STOP_TIMEOUT,
+    annotate,
+    interrupts,
+    stopped_note,
+    unstoppable_note,
+)
+from jobkit._engine._validation import (
     amplify_app_branch,
     devicefarm_arn,
     devicefarm_arn_of,
     iot_job_id,
     on_update_callable,
 )
-from jobkit._waiting import WaitPolicy
+from jobkit._engine._waiting import WaitPolicy
+from jobkit._iot import IoTBase
 from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:
@@ -62,10 +68,10 @@ if TYPE_CHECKING:
     from mypy_boto3_iot import IoTClient  # noqa: F401
 
     from jobkit import amplify, devicefarm, iot
-    from jobkit._operations import Bound
-    from jobkit._outcome import Outcome
-    from jobkit._rate import RateLimit
-    from jobkit._targets import Target, WaitResult
+    from jobkit._convert._outcome import Outcome
+    from jobkit._engine._operations import Bound
+    from jobkit._engine._rate import RateLimit
+    from jobkit._engine._targets import Target, WaitResult
 
 __all__ = ["Amplify", "AsyncFacade", "DeviceFarm", "IoT", "as_completed", "wait_all"]
 
@@ -187,7 +193,7 @@ class AsyncFacade(ClientHolder[C]):
         return stopped_note(op, api, status, None)
 
     async def _run(self, flow: _flows.Flow[T]) -> T:
-        """Drive a flow of calls (``jobkit._flows``), each awaited through ``_acall``."""
+        """Drive a flow of calls (``jobkit._engine._flows``), each awaited through ``_acall``."""
         try:
             ask = next(flow)
             while True:

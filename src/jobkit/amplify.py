@@ -14,10 +14,10 @@ from datetime import datetime
 
 from attrs import field, frozen
 
-from jobkit._enums import AwsEnum
-from jobkit._model import Model
-from jobkit._outcome import Outcome, with_outcome
-from jobkit._redact import redact_url, redact_url_map
+from jobkit._convert._enums import AwsEnum
+from jobkit._convert._model import Model
+from jobkit._convert._outcome import Outcome, with_outcome
+from jobkit._convert._redact import redact_url, redact_url_map
 
 __all__ = [
     "GetJobResponse",

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from typing_extensions import TypeVar
 
-from jobkit._outcome import Outcome
+from jobkit._convert._outcome import Outcome
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from jobkit import __version__
 from jobkit._cli._durations import duration, format_duration
-from jobkit._facade import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
-from jobkit._operations import AMPLIFY_JOB, OPERATIONS
+from jobkit._engine._facade import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+from jobkit._engine._operations import AMPLIFY_JOB, OPERATIONS
 from jobkit.amplify import JobType
 
 if TYPE_CHECKING:
-    from jobkit._operations import Operation
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._operations import Operation
+    from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["ARTIFACT_RESOURCES", "EXIT", "RESOURCES", "parser"]
 

@@ -13,12 +13,12 @@ import shutil
 import time
 from typing import IO, TYPE_CHECKING
 
-from jobkit._progress import describe
+from jobkit._engine._progress import describe
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from jobkit._outcome import Resource
+    from jobkit._convert._outcome import Resource
 
 __all__ = ["Progress", "fit", "terminal_width"]
 

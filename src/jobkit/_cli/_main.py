@@ -20,11 +20,11 @@ from jobkit._cli._render import render
 from jobkit._cli._secrets import scrub_text
 from jobkit._cli._summary import Context, summary_lines
 from jobkit._cli._words import in_command_words
+from jobkit._convert._outcome import Outcome
 from jobkit._devicefarm import DeviceFarm
+from jobkit._engine._progress import describe
+from jobkit._engine._validation import amplify_app_branch
 from jobkit._iot import IoT
-from jobkit._outcome import Outcome
-from jobkit._progress import describe
-from jobkit._validation import amplify_app_branch
 from jobkit.errors import (
     ArtifactDownloadError,
     AwsError,
@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from types import FrameType
 
     from jobkit import amplify
-    from jobkit._operations import Operation
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._operations import Operation
+    from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["main"]
 

@@ -14,9 +14,9 @@ import attrs
 
 from jobkit._cli._secrets import public_json, scrub, scrub_text
 from jobkit._cli._summary import Context, summary_lines
-from jobkit._converter import unstructure
-from jobkit._model import extras
-from jobkit._progress import describe
+from jobkit._convert._converter import unstructure
+from jobkit._convert._model import extras
+from jobkit._engine._progress import describe
 
 if TYPE_CHECKING:
     from collections.abc import Mapping as MappingType

@@ -19,9 +19,9 @@ from typing import Any, cast
 
 import attrs
 
-from jobkit._model import extras
-from jobkit._names import camel_case
-from jobkit._redact import is_secret_key, redact_url, redact_url_map
+from jobkit._convert._model import extras
+from jobkit._convert._names import camel_case
+from jobkit._convert._redact import is_secret_key, redact_url, redact_url_map
 
 __all__ = ["HIDDEN", "public_json", "public_value", "scrub", "scrub_text"]
 

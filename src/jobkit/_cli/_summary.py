@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from attrs import frozen
 
-from jobkit._progress import describe
+from jobkit._engine._progress import describe
 from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:

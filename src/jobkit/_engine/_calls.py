@@ -25,8 +25,8 @@ from jobkit.errors import ServiceError
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from jobkit._deadline import Deadline
-    from jobkit._rate import RateLimit
+    from jobkit._engine._deadline import Deadline
+    from jobkit._engine._rate import RateLimit
 
 __all__ = [
     "GRACE",

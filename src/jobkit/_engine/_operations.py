@@ -15,16 +15,16 @@ from typing import Any, Generic, TypeVar
 from attrs import frozen
 
 from jobkit import amplify, devicefarm, iot
-from jobkit._converter import structure
-from jobkit._outcome import Resource
-from jobkit._validation import (
+from jobkit._convert._converter import structure
+from jobkit._convert._outcome import Resource
+from jobkit._engine._validation import (
     amplify_ids,
     devicefarm_arn,
     iot_execution_number,
     iot_job_id,
     iot_thing_name,
 )
-from jobkit._waiting import WaitPolicy
+from jobkit._engine._waiting import WaitPolicy
 
 __all__ = [
     "AMPLIFY_JOB",

@@ -14,7 +14,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from jobkit._validation import shown
+from jobkit._engine._validation import shown
 from jobkit.errors import InvalidArgumentError
 
 __all__ = ["DEFAULT_RATE", "RateLimit"]

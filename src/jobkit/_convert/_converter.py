@@ -26,9 +26,9 @@ from typing import Any, Literal, TypeVar
 import attrs
 import cattrs
 
-from jobkit._enums import AwsEnum
-from jobkit._model import EMPTY, Model
-from jobkit._names import camel_case
+from jobkit._convert._enums import AwsEnum
+from jobkit._convert._model import EMPTY, Model
+from jobkit._convert._names import camel_case
 from jobkit.errors import ConversionError
 
 __all__ = ["camel_case", "converter", "json_converter", "structure", "unstructure"]

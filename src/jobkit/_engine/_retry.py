@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import tenacity
 from attrs import field, frozen
 
-from jobkit._aws_errors import is_retryable
-from jobkit._backoff import full_jitter_delay
-from jobkit._validation import as_seconds, delay_range, positive_int, positive_seconds
+from jobkit._engine._aws_errors import is_retryable
+from jobkit._engine._backoff import full_jitter_delay
+from jobkit._engine._validation import as_seconds, delay_range, positive_int, positive_seconds
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
 
-    from jobkit._deadline import Deadline
+    from jobkit._engine._deadline import Deadline
 
 __all__ = ["RetryPolicy", "http_attempt_bound"]
 

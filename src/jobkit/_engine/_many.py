@@ -1,4 +1,4 @@
-"""The many-at-once driver (sync): runs a :class:`~jobkit._group.Group` with a few worker threads.
+"""The many-at-once driver (sync): runs a :class:`~jobkit._engine._group.Group` with a few worker threads.
 
 The group decides what is due; this module only does I/O: it runs each due unit's flow
 on a daemon thread (at most ``max_workers`` at a time, never one per target), under
@@ -15,14 +15,14 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jobkit._calls import GRACE, CallAbandonedError, Pacing, current_deadline, current_rate
-from jobkit._deadline import Deadline
-from jobkit._group import Group, Outcomes, Request, Unit
-from jobkit._outcome import Resource
-from jobkit._rate import DEFAULT_RATE, RateLimit
-from jobkit._targets import Target, WaitResult
-from jobkit._validation import on_update_callable
-from jobkit._waiting import WaitPolicy
+from jobkit._convert._outcome import Resource
+from jobkit._engine._calls import GRACE, CallAbandonedError, Pacing, current_deadline, current_rate
+from jobkit._engine._deadline import Deadline
+from jobkit._engine._group import Group, Outcomes, Request, Unit
+from jobkit._engine._rate import DEFAULT_RATE, RateLimit
+from jobkit._engine._targets import Target, WaitResult
+from jobkit._engine._validation import on_update_callable
+from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError, JobkitError
 
 if TYPE_CHECKING:

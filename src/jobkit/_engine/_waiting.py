@@ -10,8 +10,13 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 from attrs import field, frozen
 
-from jobkit._backoff import waiter_delay
-from jobkit._validation import as_seconds, delay_range, finite_non_negative, positive_seconds
+from jobkit._engine._backoff import waiter_delay
+from jobkit._engine._validation import (
+    as_seconds,
+    delay_range,
+    finite_non_negative,
+    positive_seconds,
+)
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -75,7 +80,7 @@ class WaitPolicy:
     so the end is seen soon after it happens without polling fast all along. When the
     estimate cannot be trusted -- the fraction is complete (``>= 1``) while the resource
     still runs, has not moved, went backwards, or an earlier estimate is overdue -- it is
-    unknown and the sleep is the plain backoff delay (``jobkit._core._Eta``).
+    unknown and the sleep is the plain backoff delay (``jobkit._engine._core._Eta``).
     """
 
     ETA_FRACTION: ClassVar[float] = 0.3

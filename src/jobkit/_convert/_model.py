@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from jobkit._redact import redact_extras
+from jobkit._convert._redact import redact_extras
 from jobkit.errors import InvalidArgumentError
 
 __all__ = ["EMPTY", "Model", "extras"]

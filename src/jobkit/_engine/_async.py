@@ -2,7 +2,7 @@
 
 A boto3 client's calls run on daemon threads (an abandoned call never keeps the
 process alive); an aiobotocore client is awaited natively. Nothing here decides when
-to poll: :class:`~jobkit._core.WaitCore` and :class:`~jobkit._group.Group` do.
+to poll: :class:`~jobkit._engine._core.WaitCore` and :class:`~jobkit._engine._group.Group` do.
 Cancelling the awaiting task stops the wait at once: no further AWS call starts.
 """
 
@@ -15,7 +15,8 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jobkit._calls import (
+from jobkit._convert._outcome import Resource
+from jobkit._engine._calls import (
     GRACE,
     CallAbandonedError,
     Pacing,
@@ -23,18 +24,17 @@ from jobkit._calls import (
     current_deadline,
     current_rate,
 )
-from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore
-from jobkit._deadline import Deadline
-from jobkit._group import Group, Outcomes, Request, Unit
-from jobkit._outcome import Resource
+from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore
+from jobkit._engine._deadline import Deadline
+from jobkit._engine._group import Group, Outcomes, Request, Unit
 from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Sequence
 
-    from jobkit._rate import RateLimit
-    from jobkit._targets import Target, WaitResult
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._rate import RateLimit
+    from jobkit._engine._targets import Target, WaitResult
+    from jobkit._engine._waiting import WaitPolicy
 
 __all__ = [
     "asleep_for",

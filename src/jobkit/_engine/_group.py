@@ -1,6 +1,6 @@
 """Many waits at once, without I/O: which calls are due, and what their answers mean.
 
-A :class:`Group` holds one :class:`~jobkit._core.WaitCore` per target and sorts the
+A :class:`Group` holds one :class:`~jobkit._engine._core.WaitCore` per target and sorts the
 targets into *units*: targets that one list call observes together (IoT executions of
 one job, Device Farm jobs of one run, Amplify jobs of one branch), or a single target
 polled on its own. A unit is due when one of its targets' cores says so; a driver runs
@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from jobkit._converter import structure
-from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore
-from jobkit._targets import Target, WaitResult
+from jobkit._convert._converter import structure
+from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore
+from jobkit._engine._targets import Target, WaitResult
 from jobkit.errors import JobkitError, NotFoundError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Container, Generator, Hashable, Iterable, Sequence
 
-    from jobkit._operations import Batch, Operation
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._operations import Batch, Operation
+    from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["Entry", "Final", "Group", "Outcomes", "Request", "Unit"]
 

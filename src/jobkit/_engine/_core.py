@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from attrs import frozen
 
-from jobkit._outcome import Outcome, Resource
-from jobkit._progress import describe
+from jobkit._convert._outcome import Outcome, Resource
+from jobkit._engine._progress import describe
 from jobkit.errors import (
     AwsError,
     ConversionError,
@@ -41,7 +41,7 @@ from jobkit.errors import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["Done", "Fail", "Poll", "Sleep", "Step", "WaitCore", "is_transient"]
 

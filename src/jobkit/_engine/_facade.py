@@ -11,27 +11,33 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 import boto3
 from botocore.config import Config
 
-from jobkit._aws_errors import translated
-from jobkit._calls import bounded_call, guard_client
-from jobkit._converter import structure
-from jobkit._deadline import Deadline
-from jobkit._outcome import Resource
-from jobkit._progress import describe
-from jobkit._retry import RetryPolicy, http_attempt_bound
-from jobkit._stopping import STOP_TIMEOUT, annotate, interrupts, stopped_note, unstoppable_note
-from jobkit._sync import wait_until_terminal
-from jobkit._targets import Target
-from jobkit._validation import endpoint_url as check_endpoint_url
-from jobkit._validation import on_update_callable
-from jobkit._validation import region_name as check_region_name
-from jobkit._waiting import WaitPolicy
+from jobkit._convert._converter import structure
+from jobkit._convert._outcome import Resource
+from jobkit._engine._aws_errors import translated
+from jobkit._engine._calls import bounded_call, guard_client
+from jobkit._engine._deadline import Deadline
+from jobkit._engine._progress import describe
+from jobkit._engine._retry import RetryPolicy, http_attempt_bound
+from jobkit._engine._stopping import (
+    STOP_TIMEOUT,
+    annotate,
+    interrupts,
+    stopped_note,
+    unstoppable_note,
+)
+from jobkit._engine._sync import wait_until_terminal
+from jobkit._engine._targets import Target
+from jobkit._engine._validation import endpoint_url as check_endpoint_url
+from jobkit._engine._validation import on_update_callable
+from jobkit._engine._validation import region_name as check_region_name
+from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError, JobkitError, ServiceError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from jobkit._flows import Flow
-    from jobkit._operations import Bound
+    from jobkit._engine._flows import Flow
+    from jobkit._engine._operations import Bound
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -265,7 +271,7 @@ class Facade(ClientHolder[C]):
         return stopped_note(op, api, status, None)
 
     def _run(self, flow: Flow[T]) -> T:
-        """Drive a flow of calls (``jobkit._flows``): each one retried, translated, converted."""
+        """Drive a flow of calls (``jobkit._engine._flows``): each one retried, translated, converted."""
         try:
             ask = next(flow)
             while True:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from jobkit._outcome import Resource
+    from jobkit._convert._outcome import Resource
 
 __all__ = ["describe"]
 

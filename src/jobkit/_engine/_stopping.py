@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from jobkit.errors import JobkitError, WaitTimeoutError
 
 if TYPE_CHECKING:
-    from jobkit._operations import Operation
+    from jobkit._engine._operations import Operation
 
 __all__ = ["STOP_TIMEOUT", "annotate", "interrupts", "stopped_note", "unstoppable_note"]
 

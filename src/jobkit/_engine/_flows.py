@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from attrs import frozen
 
 from jobkit import amplify, devicefarm, iot
-from jobkit._converter import structure
-from jobkit._operations import (
+from jobkit._convert._converter import structure
+from jobkit._convert._outcome import Outcome
+from jobkit._engine._operations import (
     AMPLIFY_JOB,
     AMPLIFY_LIST_JOBS,
     DEVICEFARM_LIST_ARTIFACTS,
@@ -25,7 +26,6 @@ from jobkit._operations import (
     IOT_LIST_EXECUTIONS,
     Call,
 )
-from jobkit._outcome import Outcome
 from jobkit.errors import JobFailedError, NotFoundError
 
 __all__ = [

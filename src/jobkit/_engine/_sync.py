@@ -1,7 +1,7 @@
 """The synchronous driver: runs a :class:`WaitCore` with real (or injected) time in this thread.
 
 The driver only does I/O -- it calls ``fetch`` and sleeps -- and asks the core what to
-do next. Each poll runs on the wait's one daemon :class:`~jobkit._calls.Worker` thread,
+do next. Each poll runs on the wait's one daemon :class:`~jobkit._engine._calls.Worker` thread,
 which the driver stops waiting for at the poll's deadline (botocore's timeouts cannot
 bound a trickling response); Ctrl-C reaches this thread and simply propagates.
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, TypeVar
 
-from jobkit._calls import Worker
-from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore
-from jobkit._deadline import Deadline
-from jobkit._outcome import Resource
+from jobkit._convert._outcome import Resource
+from jobkit._engine._calls import Worker
+from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore
+from jobkit._engine._deadline import Deadline
 from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from jobkit._waiting import WaitPolicy
+    from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["wait_until_terminal"]
 

@@ -6,8 +6,8 @@ from typing import Any, Generic, TypeVar
 
 from attrs import field, frozen
 
-from jobkit._operations import Bound
-from jobkit._outcome import Outcome, Resource
+from jobkit._convert._outcome import Outcome, Resource
+from jobkit._engine._operations import Bound
 from jobkit.errors import JobkitError
 
 __all__ = ["Target", "WaitResult"]
