@@ -23,7 +23,9 @@ from typing import Any
 import attrs
 
 from jobkit import WaitPolicy, amplify, devicefarm, iot
-from jobkit._engine._operations import AMPLIFY_JOB, DEVICEFARM_JOB, IOT_EXECUTION, IOT_JOB
+from jobkit.amplify._operations import AMPLIFY_JOB
+from jobkit.devicefarm._operations import DEVICEFARM_JOB
+from jobkit.iot._operations import IOT_EXECUTION, IOT_JOB
 
 __all__ = ["HELD_OUT", "TUNING", "Family", "Lifecycle", "rng"]
 

@@ -23,8 +23,8 @@ from jobkit import DeviceFarm
 from jobkit._engine._calls import Worker
 from jobkit._engine._deadline import Deadline
 from jobkit._engine._facade import Reuse
-from jobkit._engine._operations import DEVICEFARM_JOB
 from jobkit._stubs import load_stub
+from jobkit.devicefarm._operations import DEVICEFARM_JOB
 
 if TYPE_CHECKING:
     from collections.abc import Callable

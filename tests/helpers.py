@@ -11,7 +11,10 @@ import botocore.session
 import pytest
 from packaging.version import Version
 
-from jobkit._engine._operations import CALLS, OPERATIONS
+from jobkit._services import calls, operations
+
+CALLS = calls()
+OPERATIONS = operations()
 
 RESPONSE_MODELS: dict[tuple[str, str], type[Any]] = {
     **{(op.service, op.method): op.response for op in OPERATIONS},

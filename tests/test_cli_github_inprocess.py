@@ -17,7 +17,7 @@ from cli_helpers import ARN, FAST, replay
 from jobkit._cli import _main as cli_main
 from jobkit._cli import main
 from jobkit._cli._live import Progress
-from jobkit._devicefarm import DeviceFarm
+from jobkit.devicefarm._facade import DeviceFarm
 from jobkit.errors import JobkitError
 from replay_server import RUN_ARN, Replay, devicefarm_job, devicefarm_run
 

@@ -10,8 +10,8 @@ import pytest
 from jobkit._cli._args import parser
 from jobkit._cli._live import Progress
 from jobkit._cli._main import _Command, _Stdout  # pyright: ignore[reportPrivateUsage]
-from jobkit._engine._operations import IOT_EXECUTION, IOT_JOB
 from jobkit.errors import InvalidArgumentError
+from jobkit.iot._operations import IOT_EXECUTION, IOT_JOB
 
 if TYPE_CHECKING:
     from jobkit._engine._waiting import WaitPolicy

@@ -12,8 +12,10 @@ from botocore.stub import Stubber
 
 from helpers import RESOURCE_KEYS, RESPONSE_MODELS
 from jobkit import structure, unstructure
-from jobkit._engine._operations import OPERATIONS as TABLE
+from jobkit._services import operations
 from jobkit._stubs import OPERATIONS, load_stub, output_shape, scenarios
+
+TABLE = operations()
 
 CASES = [(svc, op, sc) for (svc, op) in OPERATIONS for sc in scenarios(svc, op)]
 REQUIRED_SCENARIOS = {"minimal", "seed_era", "unknown_enum"}

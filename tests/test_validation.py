@@ -17,19 +17,11 @@ import botocore.session
 import pytest
 
 from jobkit import Amplify, DeviceFarm, IoT, RetryPolicy, WaitPolicy
-from jobkit._engine._validation import (
-    MAX_EXECUTION_NUMBER,
-    amplify_ids,
-    devicefarm_arn,
-    endpoint_url,
-    iot_execution_number,
-    iot_job_id,
-    iot_thing_name,
-    on_update_callable,
-    region_name,
-    shown,
-)
+from jobkit._engine._validation import endpoint_url, on_update_callable, region_name, shown
+from jobkit.amplify._ids import amplify_ids
+from jobkit.devicefarm._ids import devicefarm_arn
 from jobkit.errors import InvalidArgumentError
+from jobkit.iot._ids import MAX_EXECUTION_NUMBER, iot_execution_number, iot_job_id, iot_thing_name
 from jobkit.testing import Stubber
 
 if TYPE_CHECKING:

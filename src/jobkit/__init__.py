@@ -22,17 +22,17 @@ from jobkit._convert._outcome import Outcome, Resource
 
 if TYPE_CHECKING:
     from jobkit import aio, amplify, devicefarm, errors, iot, testing
-    from jobkit._amplify import Amplify
     from jobkit._convert._converter import converter, json_converter, structure, unstructure
     from jobkit._convert._model import extras
-    from jobkit._devicefarm import DeviceFarm
     from jobkit._engine._many import as_completed, wait_all
     from jobkit._engine._progress import describe
     from jobkit._engine._rate import RateLimit
     from jobkit._engine._retry import RetryPolicy
     from jobkit._engine._targets import Target, WaitResult
     from jobkit._engine._waiting import WaitPolicy
-    from jobkit._iot import IoT
+    from jobkit.amplify._facade import Amplify
+    from jobkit.devicefarm._facade import DeviceFarm
+    from jobkit.iot._facade import IoT
 
 __all__ = [
     "Amplify",
@@ -66,9 +66,9 @@ __all__ = [
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Amplify": "jobkit._amplify",
-    "DeviceFarm": "jobkit._devicefarm",
-    "IoT": "jobkit._iot",
+    "Amplify": "jobkit.amplify._facade",
+    "DeviceFarm": "jobkit.devicefarm._facade",
+    "IoT": "jobkit.iot._facade",
     "RateLimit": "jobkit._engine._rate",
     "RetryPolicy": "jobkit._engine._retry",
     "Target": "jobkit._engine._targets",

@@ -12,8 +12,7 @@ import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.utils import parse_to_aware_datetime
 
-from jobkit._engine._operations import CALLS as _CALLS
-from jobkit._engine._operations import OPERATIONS as _TABLE
+from jobkit._services import calls, operations
 
 __all__ = [
     "OPERATIONS",
@@ -25,11 +24,11 @@ __all__ = [
 ]
 
 OPERATIONS: dict[tuple[str, str], str] = {
-    **{(op.service, op.method): op.api for op in _TABLE},
-    **{(call.service, call.method): call.api for call in _CALLS},
+    **{(op.service, op.method): op.api for op in operations()},
+    **{(call.service, call.method): call.api for call in calls()},
 }
 """(service, boto3 method) -> the API operation name: the table's reads, then the list and
-start calls around them (``jobkit._engine._operations.CALLS``)."""
+start calls around them (``jobkit._services.calls()``)."""
 
 
 @functools.cache

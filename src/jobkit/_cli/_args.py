@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from jobkit import __version__
 from jobkit._cli._durations import duration, format_duration
 from jobkit._engine._facade import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
-from jobkit._engine._operations import AMPLIFY_JOB, OPERATIONS
-from jobkit.amplify import JobType
+from jobkit._services import operations, services
+from jobkit.amplify._operations import AMPLIFY_JOB, JOB_TYPES
 
 if TYPE_CHECKING:
     from jobkit._engine._operations import Operation
@@ -33,9 +33,9 @@ class EXIT:
     TERMINATED = 143
 
 
-RESOURCES: dict[str, Operation[Any]] = {op.command: op for op in OPERATIONS}
+RESOURCES: dict[str, Operation[Any]] = {op.command: op for op in operations()}
 """The command's resource words -> the operation table's rows."""
-ARTIFACT_RESOURCES = frozenset({"devicefarm-job", "devicefarm-run"})
+ARTIFACT_RESOURCES = frozenset(word for known in services() for word in known.artifacts)
 """The resources ``--artifacts DIR`` applies to (ListArtifacts takes a run or a job)."""
 
 _WAIT_CODES = """\
@@ -293,7 +293,7 @@ def _start(commands: Any) -> None:
     )
     leaf.add_argument("app_id", metavar="APP_ID")
     leaf.add_argument("branch_name", metavar="BRANCH_NAME")
-    types = [t.value for t in JobType]
+    types = list(JOB_TYPES)
     job = leaf.add_argument_group("job options")
     job.add_argument(
         "--job-type",

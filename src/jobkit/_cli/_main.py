@@ -11,8 +11,6 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 import attrs
 
-from jobkit._amplify import Amplify
-from jobkit._artifacts import check_directory
 from jobkit._cli._args import ARTIFACT_RESOURCES, EXIT, RESOURCES, parser
 from jobkit._cli._github import GitHub
 from jobkit._cli._live import Progress
@@ -21,10 +19,9 @@ from jobkit._cli._secrets import scrub_text
 from jobkit._cli._summary import Context, summary_lines
 from jobkit._cli._words import in_command_words
 from jobkit._convert._outcome import Outcome
-from jobkit._devicefarm import DeviceFarm
 from jobkit._engine._progress import describe
-from jobkit._engine._validation import amplify_app_branch
-from jobkit._iot import IoT
+from jobkit._services import service
+from jobkit.amplify._ids import amplify_app_branch
 from jobkit.errors import (
     ArtifactDownloadError,
     AwsError,
@@ -53,11 +50,6 @@ _OUTCOME_EXIT = {
 }
 _LATEST = "latest"
 _SHOWN_PATHS = 20  # saved artifacts listed on stderr, then how many more
-_FACADES: dict[str, type[DeviceFarm | Amplify | IoT]] = {
-    "devicefarm": DeviceFarm,
-    "amplify": Amplify,
-    "iot": IoT,
-}
 
 
 class Terminated(BaseException):
@@ -142,7 +134,7 @@ class _Command:
         self.github = GitHub(environ if args.command != "get" else {}, stderr)
         self.started: str | None = None  # the job ``start`` started, until it ends
         self.progress: Progress | None = None
-        self.facade: DeviceFarm | Amplify | IoT | None = None
+        self.facade: Any = None  # the service's sync facade, imported when first needed
         self.what = f"{self.kind.label} {' '.join(str(i) for i in self.ids if i is not None)}"
         self.words = f"jobkit {args.command} {self.kind.command}"
 
@@ -184,12 +176,13 @@ class _Command:
         directory: str | None = getattr(self.args, "artifacts", None)
         if directory is None or self.args.resource not in ARTIFACT_RESOURCES:
             return None
+        from jobkit.devicefarm._artifacts import check_directory  # noqa: PLC0415 -- with its models
+
         return check_directory(directory)
 
     def _resolve_latest(self) -> amplify.Job:
         """``latest`` -> the branch's newest job; ids, messages and outputs use its id."""
-        assert isinstance(self.facade, Amplify)  # noqa: S101 -- latest is Amplify's
-        job = self.facade.latest_job(*self.ids[:2])
+        job: amplify.Job = self.facade.latest_job(*self.ids[:2])
         self.ids[2] = job.summary.job_id if job.summary is not None else None
         self.what = self._bind()
         self._say(f"jobkit: latest is {self.what}")
@@ -197,7 +190,6 @@ class _Command:
 
     def _start(self) -> int:
         """``jobkit start amplify-job``: the new job's id first on stdout, then maybe wait."""
-        assert isinstance(self.facade, Amplify)  # noqa: S101 -- start is Amplify's
         app, branch = self.ids[:2]
         summary = self.facade.start_job(app, branch, self.args.job_type, job_id=self.args.job_id)
         self.ids[2] = summary.job_id
@@ -220,7 +212,6 @@ class _Command:
         """``--artifacts DIR``: save them, list the paths on stderr; failures are reported."""
         if directory is None:
             return
-        assert isinstance(self.facade, DeviceFarm)  # noqa: S101 -- only Device Farm has them
         written: tuple[Path, ...] = ()
         failed: dict[str, str] = {}
         try:
@@ -320,7 +311,7 @@ class _Command:
         self.stdout.flush()
         return lines
 
-    def _facade(self) -> DeviceFarm | Amplify | IoT:
+    def _facade(self) -> Any:
         import boto3  # noqa: PLC0415 -- the command's startup stays quick for --help
         from botocore.exceptions import ProfileNotFound  # noqa: PLC0415
 
@@ -334,7 +325,7 @@ class _Command:
                 f"The AWS profile {self.args.profile!r} does not exist; pass an existing --profile."
             )
             raise InvalidArgumentError(msg, code="ProfileNotFound") from exc
-        return _FACADES[self.kind.service](
+        return service(self.kind.service).facade_class()(
             session=session,
             endpoint_url=self.args.endpoint_url,
             connect_timeout=self.args.connect_timeout,

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, ClassVar
 from jobkit import iot
 from jobkit._convert._converter import structure
 from jobkit._convert._outcome import Outcome
-from jobkit._engine import _flows
 from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._operations import IOT_EXECUTION, IOT_JOB
-from jobkit._engine._validation import iot_job_id, shown
+from jobkit._engine._validation import shown
 from jobkit.errors import InvalidArgumentError, JobFailedError
+from jobkit.iot import _flows
+from jobkit.iot._ids import iot_job_id
+from jobkit.iot._operations import IOT_EXECUTION, IOT_JOB
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from jobkit import amplify
 from jobkit._convert._converter import structure
-from jobkit._engine import _flows
 from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._operations import AMPLIFY_JOB, AMPLIFY_START_JOB
-from jobkit._engine._validation import amplify_app_branch, amplify_ids, shown
+from jobkit._engine._validation import shown
+from jobkit.amplify import _flows
+from jobkit.amplify._ids import amplify_app_branch, amplify_ids
+from jobkit.amplify._operations import AMPLIFY_JOB, AMPLIFY_START_JOB
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:

@@ -1,10 +1,6 @@
 """Device Farm models: runs, jobs, suites, tests, artifacts, remote access sessions.
 
-Pure data: nothing here talks to AWS. Attribute names are boto3's keys in
-snake_case (``heapSize`` -> ``heap_size``); every attribute is ``None`` when AWS
-omits the key, lists included.
-Members a model does not declare (AWS adds some every year) are kept: read them with
-``jobkit.extras(model)``.
+The public names are re-exported by :mod:`jobkit.devicefarm`; see its docstring.
 """
 
 # No `from __future__ import annotations`: real annotation objects let the converter
@@ -924,3 +920,9 @@ class ListArtifactsResponse(Model):
 
     artifacts: tuple[Artifact, ...] | None = None
     next_token: str | None = None
+
+
+# The public module is jobkit.devicefarm: messages, reprs of the classes and pickles name it.
+for _name in __all__:
+    globals()[_name].__module__ = "jobkit.devicefarm"
+del _name

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from jobkit._artifacts import (
+from jobkit._engine._facade import ClientHolder, Facade
+from jobkit._engine._validation import seconds
+from jobkit.devicefarm import _flows
+from jobkit.devicefarm._artifacts import (
     DEFAULT_FILE_TIMEOUT,
     DEFAULT_TYPES,
     check_directory,
@@ -12,10 +15,8 @@ from jobkit._artifacts import (
     file_names,
     save_all,
 )
-from jobkit._engine import _flows
-from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._operations import DEVICEFARM_JOB, DEVICEFARM_RUN, DEVICEFARM_SESSION
-from jobkit._engine._validation import devicefarm_arn, devicefarm_arn_of, seconds
+from jobkit.devicefarm._ids import devicefarm_arn, devicefarm_arn_of
+from jobkit.devicefarm._operations import DEVICEFARM_JOB, DEVICEFARM_RUN, DEVICEFARM_SESSION
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:

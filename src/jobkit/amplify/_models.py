@@ -1,10 +1,6 @@
 """Amplify models: a job (a build or deploy of a branch), its summary and its steps.
 
-Pure data: nothing here talks to AWS. Attribute names are boto3's keys in
-snake_case; every attribute is ``None`` when AWS omits the key, lists included.
-Members a model does not declare (AWS adds some every year) are kept: read them with
-``jobkit.extras(model)``.
-Step URLs are presigned: their query strings are hidden in ``repr()``.
+The public names are re-exported by :mod:`jobkit.amplify`; see its docstring.
 """
 
 # No `from __future__ import annotations`: real annotation objects let the converter
@@ -164,3 +160,9 @@ class ListJobsResponse(Model):
 
     job_summaries: tuple[JobSummary, ...] | None = None
     next_token: str | None = None
+
+
+# The public module is jobkit.amplify: messages, reprs of the classes and pickles name it.
+for _name in __all__:
+    globals()[_name].__module__ = "jobkit.amplify"
+del _name

@@ -1,10 +1,6 @@
 """IoT models: jobs, job executions and their configuration.
 
-Pure data: nothing here talks to AWS. Attribute names are boto3's keys in
-snake_case; every attribute is ``None`` when AWS omits the key, lists included.
-Members a model does not declare (AWS adds some every year) are kept: read them with
-``jobkit.extras(model)``.
-Time strings inside ``scheduling_config`` stay strings, as the API sends them.
+The public names are re-exported by :mod:`jobkit.iot`; see its docstring.
 """
 
 # No `from __future__ import annotations`: real annotation objects let the converter
@@ -448,3 +444,9 @@ class ListJobExecutionsForJobResponse(Model):
 
     execution_summaries: tuple[JobExecutionSummaryForJob, ...] | None = None
     next_token: str | None = None
+
+
+# The public module is jobkit.iot: messages, reprs of the classes and pickles name it.
+for _name in __all__:
+    globals()[_name].__module__ = "jobkit.iot"
+del _name

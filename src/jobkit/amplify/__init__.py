@@ -1,0 +1,56 @@
+"""Amplify models: a job (a build or deploy of a branch), its summary and its steps.
+
+Pure data: nothing here talks to AWS. Attribute names are boto3's keys in
+snake_case; every attribute is ``None`` when AWS omits the key, lists included.
+Members a model does not declare (AWS adds some every year) are kept: read them with
+``jobkit.extras(model)``.
+Step URLs are presigned: their query strings are hidden in ``repr()``.
+
+The names load on first use (PEP 562): importing this package's light modules (its
+operation rows, id checks) builds no model.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jobkit.amplify._models import (
+        GetJobResponse,
+        Job,
+        JobStatus,
+        JobSummary,
+        JobType,
+        ListJobsResponse,
+        SourceUrlType,
+        StartJobResponse,
+        Step,
+    )
+
+__all__ = [
+    "GetJobResponse",
+    "Job",
+    "JobStatus",
+    "JobSummary",
+    "JobType",
+    "ListJobsResponse",
+    "SourceUrlType",
+    "StartJobResponse",
+    "Step",
+]
+
+_MODELS = "jobkit.amplify._models"
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        msg = f"module 'jobkit.amplify' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(_MODELS), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

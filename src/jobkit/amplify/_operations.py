@@ -1,0 +1,104 @@
+"""Amplify's rows of the operation table: what jobkit reads, lists, starts and stops.
+
+Light on purpose: the models are named, not imported, so the command's ``--help`` and
+``jobkit._services`` build none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+# The package's models load on first attribute use (PEP 562), not with this import.
+from jobkit import amplify
+from jobkit._engine._operations import Batch, Call, Operation, Service
+from jobkit._engine._waiting import WaitPolicy
+from jobkit.amplify._ids import amplify_ids
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable
+
+__all__ = [
+    "AMPLIFY_JOB",
+    "AMPLIFY_LIST_JOBS",
+    "AMPLIFY_START_JOB",
+    "JOB_TYPES",
+    "SERVICE",
+]
+
+_MODELS = "jobkit.amplify"
+
+JOB_TYPES = ("RELEASE", "RETRY", "MANUAL", "WEB_HOOK")
+"""What may start a job (``JobType``'s values), for the command's ``--job-type`` without the models."""
+
+
+def _structure(raw: dict[str, Any], model: type[Any]) -> Any:
+    from jobkit._convert._converter import structure  # noqa: PLC0415 -- only when a list is read
+
+    return structure(raw, model)
+
+
+AMPLIFY_LIST_JOBS = Call(
+    service="amplify",
+    method="list_jobs",
+    api="ListJobs",
+    response_name="ListJobsResponse",
+    key="jobSummaries",
+    models=_MODELS,
+    model_name="JobSummary",
+    page_size=("maxResults", 50),
+)
+
+AMPLIFY_START_JOB = Call(
+    service="amplify",
+    method="start_job",
+    api="StartJob",
+    response_name="StartJobResponse",
+    key="jobSummary",
+    models=_MODELS,
+    model_name="JobSummary",
+    paged=False,
+)
+
+
+def _read_amplify_job(
+    item: dict[str, Any], _: dict[str, Any]
+) -> tuple[tuple[Hashable, ...], amplify.Job]:
+    return (item.get("jobId"),), _structure({"summary": item}, amplify.Job)
+
+
+AMPLIFY_JOB: Operation[amplify.Job] = Operation(
+    service="amplify",
+    method="get_job",
+    api="GetJob",
+    key="job",
+    models=_MODELS,
+    model_name="Job",
+    response_name="GetJobResponse",
+    ids=("app_id", "branch_name", "job_id"),
+    params=("appId", "branchName", "jobId"),
+    check=amplify_ids,
+    label="Amplify job",
+    what="Amplify job {job_id} of {app_id}/{branch_name}",
+    # Builds and deploys take a few minutes; Amplify stops a build after 30 minutes by default.
+    policy=WaitPolicy(timeout=3600, min_delay=5, max_delay=30),
+    command="amplify-job",
+    get="get_job",
+    wait="wait_for_job",
+    cancel="stop_job",
+    batch=Batch(
+        method="list_jobs",
+        api="ListJobs",
+        key="jobSummaries",
+        parent=lambda ids: {"appId": ids[0], "branchName": ids[1]},
+        member=lambda ids: ids[2],
+        read=_read_amplify_job,
+        page_size=("maxResults", 50),
+    ),
+)
+
+SERVICE = Service(
+    name="amplify",
+    facade="jobkit.amplify._facade:Amplify",
+    operations=(AMPLIFY_JOB,),
+    calls=(AMPLIFY_LIST_JOBS, AMPLIFY_START_JOB),
+)
