@@ -105,8 +105,8 @@ def verdict(
     *,
     recognisers: Iterable[Recogniser],
     watched: Container[TargetKey],
-    recent: Container[TargetKey],
-    released: Container[str],
+    recent: Container[TargetKey] = frozenset(),
+    released: Container[str] = frozenset(),
     faults: list[str] | None = None,
 ) -> tuple[Verdict, tuple[WakeUp, ...], str | None]:
     """One message's verdict, the wake-ups it gives (watched targets only), and a poison reason."""

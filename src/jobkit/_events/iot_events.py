@@ -92,7 +92,7 @@ def _time(value: object) -> float | None:
 def recognise(document: Mapping[str, Any]) -> tuple[WakeUp, ...]:
     """The job or execution an IoT jobs event names (none for any other document)."""
     kind = document.get("eventType")
-    if kind not in {"JOB", "JOB_EXECUTION"}:
+    if kind not in ("JOB", "JOB_EXECUTION"):  # a tuple: an unhashable eventType must not raise
         return ()
     job_id = document.get("jobId")
     if not isinstance(job_id, str) or not 0 < len(job_id) <= _MAX_JOB_ID:
