@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from jobkit._events import amplify_events, iot_events
 from jobkit._events._messages import MAX_BODY, MAX_DEPTH, MAX_LAYERS, documents
 from jobkit._events._protocol import WakeUp
-from jobkit._events._sharing import PAUSES, Consumer, Message, Verdict, plan, verdict
+from jobkit._events._sharing import PAUSES, Consumer, Message, Verdict, give_back, plan, verdict
 
 AMPLIFY: dict[str, Any] = {
     "version": "0",
@@ -294,8 +294,8 @@ def test_plan_never_raises_and_accounts_for_every_message(
     rows: list[tuple[str, str, bytes | str]],
 ) -> None:
     messages = [Message(mid, handle or "h", body) for mid, handle, body in rows]
-    decided = plan(messages, recognisers=RECOGNISERS, watched={AMPLIFY_KEY}, released={"x"})
-    placed = [*decided.delete, *decided.release, *decided.held]
+    decided = plan(messages, recognisers=RECOGNISERS, watched={AMPLIFY_KEY}, released={"x": 9})
+    placed = [*decided.delete, *(m for m, _ in decided.release), *decided.held]
     assert sorted(map(id, placed)) == sorted(map(id, messages))
 
 
@@ -314,7 +314,7 @@ def test_verdicts() -> None:
         (WakeUp(AMPLIFY_KEY, "SUCCEED", 1796297998.0),),
     )
     assert verdict(message(json.dumps(JOB)), **common)[0] is Verdict.STRANGER
-    assert verdict(message(json.dumps(JOB)), **common, released={"m1"})[0] is Verdict.HELD
+    assert verdict(message(json.dumps(JOB)), **common, released={"m1": 5})[0] is Verdict.HELD
     assert verdict(message(json.dumps(JOB)), **common, recent={JOB_KEY})[0] is Verdict.LATE
     assert verdict(message('{"hello": 1}'), **common)[0] is Verdict.STRANGER
     assert verdict(message("nope"), **common) == (Verdict.POISON, (), "it is not JSON")
@@ -328,6 +328,12 @@ def test_plan_dedupes_per_key_keeping_the_latest_claim_and_deletes_every_copy() 
     decided = plan(batch, recognisers=RECOGNISERS, watched={EXECUTION_KEY})
     assert decided.wake_ups == (WakeUp(EXECUTION_KEY, "SUCCEEDED", 200.0),)
     assert [m.message_id for m in decided.delete] == ["a", "b", "c"]
+
+
+def test_strangers_are_given_back_later_each_time_then_held() -> None:
+    assert [give_back(n, 30) for n in range(7)] == [0, 1, 3, 7, 15, None, None]
+    assert [give_back(n, 1) for n in range(3)] == [0, None, None]
+    assert give_back(10**6, 43_200) is None
 
 
 def test_a_raising_recogniser_counts_as_silent() -> None:
@@ -371,10 +377,9 @@ def test_consumer_calls_and_memory() -> None:
         "QueueUrl": "http://x/123456789012/q",
         "Entries": [{"Id": "0", "ReceiptHandle": "r2", "VisibilityTimeout": 0}],
     }
-    again = consumer.on_receive(
-        {"Messages": [{"MessageId": "2", "ReceiptHandle": "r2b", "Body": json.dumps(EXECUTION)}]}
-    )
-    assert (again.release_call, [m.message_id for m in again.plan.held]) == (None, ["2"])
+    back = {"Messages": [{"MessageId": "2", "ReceiptHandle": "r2b", "Body": json.dumps(EXECUTION)}]}
+    given = [consumer.on_receive(back).release_call for _ in range(4)]
+    assert [c and c["Entries"][0]["VisibilityTimeout"] for c in given] == [1, 3, 7, None]
     consumer.unwatch(JOB_KEY)
     late = consumer.on_receive(
         {"Messages": [{"MessageId": "5", "ReceiptHandle": "r5", "Body": json.dumps(JOB)}]}
@@ -386,7 +391,7 @@ def test_consumer_calls_and_memory() -> None:
         consumer.stats.held,
         consumer.stats.poison,
         consumer.stats.deleted,
-    ) == (5, 1, 1, 1)
+    ) == (8, 1, 1, 1)
 
 
 def test_consumer_pauses_on_transient_failures_and_stops_on_a_missing_queue() -> None:

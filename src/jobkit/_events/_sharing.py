@@ -13,7 +13,7 @@ import enum
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal, cast
 
 import attrs
@@ -24,6 +24,8 @@ from jobkit._events._messages import documents
 from jobkit._events._protocol import Recogniser, TargetKey, WakeUp
 from jobkit.errors import AccessDeniedError
 
+_NONE: Mapping[str, int] = {}
+
 __all__ = [
     "PAUSES",
     "Consumer",
@@ -33,6 +35,7 @@ __all__ = [
     "State",
     "Step",
     "Verdict",
+    "give_back",
     "plan",
     "verdict",
 ]
@@ -60,7 +63,7 @@ class Verdict(enum.Enum):
     STRANGER = "stranger"
     """It names nothing watched here (or nothing known): give it back (visibility 0)."""
     HELD = "held"
-    """A stranger this consumer gave back before: leave it hidden for the visibility timeout."""
+    """A stranger that keeps coming back to this consumer: left hidden (see :func:`give_back`)."""
     POISON = "poison"
     """Malformed (not a JSON object within the bounds): delete it and log why."""
 
@@ -80,7 +83,8 @@ class Plan:
 
     wake_ups: tuple[WakeUp, ...] = ()
     delete: tuple[Message, ...] = ()
-    release: tuple[Message, ...] = ()
+    release: tuple[tuple[Message, int], ...] = ()
+    """Messages to give back, each with the visibility timeout (seconds) to give it."""
     held: tuple[Message, ...] = ()
     poison: tuple[tuple[Message, str], ...] = ()
     faults: tuple[str, ...] = ()
@@ -106,7 +110,8 @@ def verdict(
     recognisers: Iterable[Recogniser],
     watched: Container[TargetKey],
     recent: Container[TargetKey] = frozenset(),
-    released: Container[str] = frozenset(),
+    released: Mapping[str, int] = _NONE,
+    visibility_timeout: int = 30,
     faults: list[str] | None = None,
 ) -> tuple[Verdict, tuple[WakeUp, ...], str | None]:
     """One message's verdict, the wake-ups it gives (watched targets only), and a poison reason."""
@@ -121,9 +126,21 @@ def verdict(
         return Verdict.LATE, (), None
     if decoded.problem is not None:
         return Verdict.POISON, (), decoded.problem
-    if message.message_id in released:
+    if give_back(released.get(message.message_id, 0), visibility_timeout) is None:
         return Verdict.HELD, (), None
     return Verdict.STRANGER, (), None
+
+
+def give_back(times: int, visibility_timeout: int) -> int | None:
+    """The visibility to give back a stranger with, after it was given back ``times`` times.
+
+    0 s the first time (another consumer gets it at once), then 1, 3, 7, 15 ... s, and None
+    (leave it hidden for the receive's ``visibility_timeout``, no call) once that is reached: a
+    queue full of strangers cannot keep filling this consumer's receives, and a consumer that
+    keeps seeing a stranger soon stops spending calls on it.
+    """
+    delay = 2 ** min(times, 16) - 1
+    return None if times and delay >= visibility_timeout else delay
 
 
 def plan(
@@ -132,7 +149,8 @@ def plan(
     recognisers: Iterable[Recogniser],
     watched: Container[TargetKey],
     recent: Container[TargetKey] = frozenset(),
-    released: Container[str] = frozenset(),
+    released: Mapping[str, int] = _NONE,
+    visibility_timeout: int = 30,
 ) -> Plan:
     """Decide one received batch: the sharing rule, with no I/O.
 
@@ -140,9 +158,9 @@ def plan(
       any, are not woken here: one consumer handles a message);
     - one naming only targets in ``recent`` (watched here until lately) is deleted unread;
     - one that is malformed (see ``_messages.documents``) is deleted as poison, with its reason;
-    - any other is given back (``release``), or, if its id is in ``released`` (given back by
-      this consumer before, so nobody else took it meanwhile), left hidden (``held``) so a
-      queue full of strangers cannot keep this consumer from its own messages.
+    - any other is given back (``release``) with the visibility :func:`give_back` says for the
+      number of times ``released`` says this consumer gave it back before, or left hidden
+      (``held``) once that reaches ``visibility_timeout``.
 
     A malformed outer layer around a recognisable inner one cannot happen (an inner layer is
     only decoded from a well-formed outer one), so a message is poison only when no layer names
@@ -151,7 +169,7 @@ def plan(
     """
     wake: dict[TargetKey, WakeUp] = {}
     delete: list[Message] = []
-    release: list[Message] = []
+    release: list[tuple[Message, int]] = []
     held: list[Message] = []
     poison: list[tuple[Message, str]] = []
     faults: list[str] = []
@@ -162,6 +180,7 @@ def plan(
             watched=watched,
             recent=recent,
             released=released,
+            visibility_timeout=visibility_timeout,
             faults=faults,
         )
         if kind is Verdict.OURS:
@@ -178,7 +197,8 @@ def plan(
         elif kind is Verdict.HELD:
             held.append(message)
         else:
-            release.append(message)
+            delay = give_back(released.get(message.message_id, 0), visibility_timeout)
+            release.append((message, delay or 0))
     return Plan(
         tuple(wake.values()),
         tuple(delete),
@@ -214,15 +234,15 @@ class Step:
     plan: Plan = field(repr=False)
 
 
-class _Memory:
-    """A bounded, insertion-ordered set (oldest forgotten first)."""
+class _Memory(Mapping[Any, int]):
+    """A bounded mapping to counts, least recently counted forgotten first."""
 
     def __init__(self, size: int) -> None:
-        self._items: OrderedDict[object, None] = OrderedDict()
+        self._items: OrderedDict[object, int] = OrderedDict()
         self._size = size
 
     def add(self, item: object) -> None:
-        self._items[item] = None
+        self._items[item] = self._items.get(item, 0) + 1
         self._items.move_to_end(item)
         while len(self._items) > self._size:
             self._items.popitem(last=False)
@@ -230,18 +250,19 @@ class _Memory:
     def discard(self, item: object) -> None:
         self._items.pop(item, None)
 
-    def __contains__(self, item: object) -> bool:
-        return item in self._items
+    def __getitem__(self, item: object) -> int:
+        return self._items[item]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
 
     def __len__(self) -> int:
         return len(self._items)
 
 
-def _entries(messages: Sequence[Message], **extra: object) -> list[dict[str, Any]]:
+def _entries(messages: Sequence[Message]) -> list[dict[str, Any]]:
     # Batch entry ids only need to be unique within the call: the position is.
-    return [
-        {"Id": str(i), "ReceiptHandle": m.receipt_handle, **extra} for i, m in enumerate(messages)
-    ]
+    return [{"Id": str(i), "ReceiptHandle": m.receipt_handle} for i, m in enumerate(messages)]
 
 
 def _messages(response: object) -> list[Message]:
@@ -387,8 +408,9 @@ class Consumer:
                 watched=self._watched,
                 recent=self._recent,
                 released=self._released,
+                visibility_timeout=self.visibility_timeout,
             )
-            for message in decided.release:
+            for message in (*(m for m, _ in decided.release), *decided.held):
                 self._released.add(message.message_id)
             new_faults = [name for name in decided.faults if name not in self._faulty]
             self._faulty.update(new_faults)
@@ -422,7 +444,12 @@ class Consumer:
         release = (
             {
                 "QueueUrl": self.queue_url,
-                "Entries": _entries(decided.release, VisibilityTimeout=0),
+                "Entries": [
+                    {**entry, "VisibilityTimeout": delay}
+                    for entry, (_, delay) in zip(
+                        _entries([m for m, _ in decided.release]), decided.release, strict=True
+                    )
+                ],
             }
             if decided.release
             else None

@@ -23,10 +23,10 @@ calls; this module is the thin sync shell that makes them. An async twin is the 
 - a message naming only targets this process watched lately (their wait is over) is deleted
   without waking anything: its own late events do not linger for others;
 - a message naming nothing watched here is given back at once (ChangeMessageVisibilityBatch,
-  ``VisibilityTimeout=0``) so another consumer receives it; if the same message comes back to
-  this consumer, nobody else took it meanwhile, so it is left hidden for ``visibility_timeout``
-  instead (no call) — otherwise ten strangers could fill every receive and starve this
-  consumer of its own events;
+  ``VisibilityTimeout=0``) so another consumer receives it. Each time the same message comes
+  back to this consumer it is given back hidden a little longer (1, 3, 7 ... s), and once
+  that reaches ``visibility_timeout`` it is simply left hidden (no call): otherwise ten
+  strangers could fill every receive and starve this consumer of its own events;
 - a malformed message (not a JSON object within the bounds, at any layer) is **deleted as
   poison** and logged once on the ``jobkit`` logger at WARNING. No reader can act on it and the
   queue is jobkit's (EventBridge and IoT rules only write JSON objects); left, it would come back
@@ -74,6 +74,8 @@ MAX_BATCH: Final = 10
 """SQS's most messages per ReceiveMessage."""
 MAX_VISIBILITY: Final = 43_200
 """SQS's longest visibility timeout (12 h)."""
+_SLACK: Final = 0.05
+"""How far past its timeout a long poll may end: so ``receive(timeout=1)`` polls for 1 s."""
 
 # https://sqs.REGION.amazonaws.com/ACCOUNT/NAME (also the legacy REGION.queue.amazonaws.com,
 # and any host, for local endpoints). Names: 1-80 letters, digits, '-' or '_' (.fifo refused).
@@ -259,8 +261,8 @@ class SqsEvents:
 
         Returns as soon as one received batch wakes something, or with ``[]`` at the timeout;
         never raises for the queue's sake (see :attr:`problem`) and never polls past the
-        timeout: each long poll is a whole number of seconds within what is left, and the rest
-        is slept (:meth:`close` from another thread ends that sleep). With nothing watched, or
+        timeout (by more than 50 ms): each long poll is a whole number of seconds within what is
+        left, and the rest is slept (:meth:`close` from another thread ends that sleep). With nothing watched, or
         the source paused or stopped, it only sleeps.
         """
         deadline = time.monotonic() + _timeout(timeout)
@@ -270,7 +272,7 @@ class SqsEvents:
                 left = deadline - now
                 if left <= 0:
                     return []
-                wait = min(self._wait_time, math.floor(left))
+                wait = min(self._wait_time, math.floor(left + _SLACK))
                 consumer = self._consumer
                 if consumer.ready(now) and wait >= 1:
                     woke = self._receive_once(wait)
