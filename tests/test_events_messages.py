@@ -11,10 +11,11 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobkit._events import amplify_events, iot_events
 from jobkit._events._messages import MAX_BODY, MAX_DEPTH, MAX_LAYERS, documents
 from jobkit._events._protocol import WakeUp
 from jobkit._events._sharing import PAUSES, Consumer, Message, Verdict, give_back, plan, verdict
+from jobkit.amplify import _events as amplify_events
+from jobkit.iot import _events as iot_events
 
 AMPLIFY: dict[str, Any] = {
     "version": "0",

@@ -18,9 +18,10 @@ from botocore.config import Config
 
 import faultproxy
 from helpers import make_client
-from jobkit._events import amplify_events, iot_events
 from jobkit._events._source import SqsEvents
+from jobkit.amplify import _events as amplify_events
 from jobkit.errors import InvalidArgumentError
+from jobkit.iot import _events as iot_events
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal, cast
 import attrs
 from attrs import field, frozen
 
-from jobkit._aws_errors import is_retryable, translate
+from jobkit._engine._aws_errors import is_retryable, translate
 from jobkit._events._messages import documents
 from jobkit._events._protocol import Recogniser, TargetKey, WakeUp
 from jobkit.errors import AccessDeniedError

@@ -53,10 +53,10 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Final, Literal, Self, cast
 
+from jobkit._engine._validation import endpoint_url as check_endpoint_url
+from jobkit._engine._validation import region_name as check_region_name
+from jobkit._engine._validation import shown
 from jobkit._events._sharing import Consumer, EventStats, State
-from jobkit._validation import endpoint_url as check_endpoint_url
-from jobkit._validation import region_name as check_region_name
-from jobkit._validation import shown
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
