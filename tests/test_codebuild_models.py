@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 import typing
 from datetime import datetime
 from typing import Any, cast
@@ -569,3 +571,27 @@ def test_botocore_sensitive_members_are_redacted(operation: str) -> None:
     assert _sensitive_unredacted(shape, OPERATIONS[operation][1], operation, seen) == []
     if operation == "batch_get_builds":  # the walk did go all the way down
         assert {"Build", "BuildPhase", "PhaseContext", "EnvironmentVariable"} <= set(seen)
+
+
+# -- the public module ------------------------------------------------------------------------
+
+
+def test_the_public_module_is_exactly_its_all() -> None:
+    assert codebuild.__all__ == sorted(codebuild.__all__)
+    assert dir(codebuild) == sorted(codebuild.__all__)
+    for name in codebuild.__all__:
+        value = getattr(codebuild, name)
+        assert value.__module__ == "jobkit.codebuild._models", name
+    with pytest.raises(AttributeError, match="NoSuchThing"):
+        getattr(codebuild, "NoSuchThing")  # noqa: B009
+
+
+def test_importing_the_package_builds_no_model() -> None:
+    code = (
+        "import sys, jobkit.codebuild as cb; loaded = 'jobkit.codebuild._models' in sys.modules; "
+        "cb.Build; print(loaded, 'jobkit.codebuild._models' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "True"]
