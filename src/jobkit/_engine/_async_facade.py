@@ -90,7 +90,7 @@ class AsyncFacade(ClientHolder[C]):
         response = await self._acall(
             op.method, op.api, bound.what, deadline, require=op.key, **bound.params
         )
-        return Reuse(op.model)(response[op.key])
+        return Reuse(op.model)(op.resource(response, bound))
 
     async def _wait(
         self,
@@ -111,7 +111,7 @@ class AsyncFacade(ClientHolder[C]):
             response = await self._acall(
                 op.method, op.api, bound.what, deadline, require=op.key, **bound.params
             )
-            return convert(response[op.key])
+            return convert(op.resource(response, bound))
 
         try:
             return await _wait_until_terminal(

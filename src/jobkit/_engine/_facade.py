@@ -206,7 +206,7 @@ class Facade(ClientHolder[C]):
         response = self._call(
             op.method, op.api, bound.what, deadline, require=op.key, **bound.params
         )
-        return structure(response[op.key], op.model)
+        return structure(op.resource(response, bound), op.model)
 
     def _wait(
         self,
@@ -232,7 +232,7 @@ class Facade(ClientHolder[C]):
             response = self._call(
                 op.method, op.api, bound.what, deadline, require=op.key, **bound.params
             )
-            return convert(response[op.key])
+            return convert(op.resource(response, bound))
 
         try:
             return wait_until_terminal(

@@ -113,7 +113,11 @@ def _get_request(facade: Any, entry: Entry) -> Request:
 def _single_flow(facade: Any, entry: Entry) -> Generator[Request, dict[str, Any], Outcomes]:
     op = entry.target.bound.operation
     response = yield _get_request(facade, entry)
-    return {entry: structure(response[op.key], op.model)}
+    try:
+        raw = op.resource(response, entry.target.bound)
+    except NotFoundError as exc:  # a listed read that does not list it
+        return {entry: exc}
+    return {entry: structure(raw, op.model)}
 
 
 def _batch_flow(
@@ -131,14 +135,9 @@ def _batch_flow(
     params = dict(parent)
     if batch.page_size is not None:
         params[batch.page_size[0]] = batch.page_size[1]
-    what = f"the {operation.label}s of {' '.join(str(v) for v in parent.values())}"
-    while True:
-        response = yield Request(facade, batch.method, batch.api, what, dict(params))
-        _match(batch, parent, response.get(batch.key) or (), wanted, found)
-        token = response.get("nextToken")
-        if not token or len(found) == len(wanted):
-            break
-        params["nextToken"] = token
+    of = " ".join(str(v) for v in parent.values())
+    what = f"the {operation.label}s of {of}" if of else f"{len(wanted)} {operation.label}s"
+    yield from _observe(facade, batch, parent, params, what, wanted, found)
     outcomes: Outcomes = {}
     for key, entries in wanted.items():
         model = found.get(key)
@@ -156,6 +155,33 @@ def _batch_flow(
             else:
                 outcomes[entry] = model
     return outcomes
+
+
+def _observe(
+    facade: Any,
+    batch: Batch[Any],
+    parent: dict[str, Any],
+    params: dict[str, Any],
+    what: str,
+    wanted: dict[Hashable, list[Entry]],
+    found: dict[Hashable, Any],
+) -> Generator[Request, dict[str, Any]]:
+    """The list calls that find ``wanted``: pages under a parent, or the ids named in batches."""
+    if batch.ids_param is not None:
+        # The call names the members it reads, a bounded number at a time: no paging.
+        keys = list(wanted)
+        for start in range(0, len(keys), batch.max_ids):
+            asked = {**params, batch.ids_param: keys[start : start + batch.max_ids]}
+            response = yield Request(facade, batch.method, batch.api, what, asked)
+            _match(batch, parent, response.get(batch.key) or (), wanted, found)
+        return
+    while True:
+        response = yield Request(facade, batch.method, batch.api, what, dict(params))
+        _match(batch, parent, response.get(batch.key) or (), wanted, found)
+        token = response.get("nextToken")
+        if not token or len(found) == len(wanted):
+            return
+        params["nextToken"] = token
 
 
 def _match(

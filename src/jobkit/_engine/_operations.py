@@ -21,6 +21,7 @@ from attrs import frozen
 
 from jobkit._convert._outcome import Resource
 from jobkit._engine._waiting import WaitPolicy
+from jobkit.errors import NotFoundError
 
 __all__ = ["Batch", "Bound", "Call", "Operation", "Service"]
 
@@ -52,6 +53,10 @@ class Batch(Generic[R]):
         rank: when several items answer one key, the highest rank wins (the latest execution).
         full: the items are whole models, so no final get is needed when one ends.
         page_size: the parameter and value that ask for the largest pages, if any.
+        ids_param: when set, the call names the wanted members (their :attr:`member` keys)
+            in this list parameter (``BatchGetBuilds``: ``"ids"``), :attr:`max_ids` a call,
+            instead of paging through everything under a parent.
+        max_ids: at most this many ids a call, with ``ids_param``.
     """
 
     method: str
@@ -63,6 +68,8 @@ class Batch(Generic[R]):
     rank: Callable[[R], int] | None = None
     full: bool = False
     page_size: tuple[str, int] | None = None
+    ids_param: str | None = None
+    max_ids: int = 100
 
 
 @frozen(kw_only=True)
@@ -90,6 +97,9 @@ class Operation(Generic[R]):
             (``cancel_job_execution`` takes no execution number).
         refuse: may return why a resource can never end on its own (the wait refuses it).
         batch: how many-at-once waits observe these resources through one list call.
+        listed: the item member that holds a resource's id, when the read takes its id as a
+            one-element list and answers a list (``BatchGetBuilds``: ``"id"``); an id missing
+            from the answer is :class:`~jobkit.errors.NotFoundError`.
     """
 
     service: str
@@ -112,6 +122,7 @@ class Operation(Generic[R]):
     cancel_params: tuple[str, ...] | None = None
     refuse: Callable[[R], str | None] | None = None
     batch: Batch[R] | None = None
+    listed: str | None = None
 
     @property
     def model(self) -> type[R]:
@@ -132,6 +143,22 @@ class Operation(Generic[R]):
         api = "".join(part.capitalize() for part in self.cancel.split("_"))
         return self.cancel, api, params
 
+    def resource(self, response: dict[str, Any], bound: Bound[R]) -> Any:
+        """The raw resource in a read's ``response`` (its member, or its item in a listed read).
+
+        Raises:
+            NotFoundError: a listed read's answer does not hold the resource.
+        """
+        raw = response[self.key]
+        if self.listed is None:
+            return raw
+        wanted = bound.ids[0]
+        for item in raw if isinstance(raw, list) else ():
+            if isinstance(item, dict) and item.get(self.listed) == wanted:
+                return item
+        msg = f"{bound.what} was not found; check the identifier and the region."
+        raise NotFoundError(msg, code="NotFound", operation=self.api)
+
     def policy_for(self, policy: WaitPolicy | None) -> WaitPolicy:
         """The policy a wait on this operation runs with: ``policy`` over the row's defaults."""
         return self.policy if policy is None else policy.over(self.policy)
@@ -139,9 +166,11 @@ class Operation(Generic[R]):
     def bind(self, *ids: object) -> Bound[R]:
         """Check ``ids`` before any call and return the bound operation."""
         clean = self.check(*ids)
-        params = {
+        params: dict[str, Any] = {
             name: value for name, value in zip(self.params, clean, strict=True) if value is not None
         }
+        if self.listed is not None:
+            params[self.params[0]] = [clean[0]]
         what = self.what.format(**dict(zip(self.ids, clean, strict=True)))
         return Bound(operation=self, ids=clean, params=params, what=what)
 
