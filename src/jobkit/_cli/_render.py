@@ -14,7 +14,7 @@ import attrs
 
 from jobkit._cli._secrets import public_json, scrub, scrub_text
 from jobkit._cli._summary import Context, summary_lines
-from jobkit._convert._converter import unstructure
+from jobkit._convert._lazy import unstructure
 from jobkit._convert._model import extras
 from jobkit._engine._progress import describe
 

@@ -11,22 +11,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 import boto3
 from botocore.config import Config
 
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._convert._outcome import Resource
 from jobkit._engine._aws_errors import translated
 from jobkit._engine._calls import bounded_call, guard_client
 from jobkit._engine._deadline import Deadline
 from jobkit._engine._progress import describe
 from jobkit._engine._retry import RetryPolicy, http_attempt_bound
-from jobkit._engine._stopping import (
-    STOP_TIMEOUT,
-    annotate,
-    interrupts,
-    stopped_note,
-    unstoppable_note,
-)
-from jobkit._engine._sync import wait_until_terminal
-from jobkit._engine._targets import Target
 from jobkit._engine._validation import endpoint_url as check_endpoint_url
 from jobkit._engine._validation import on_update_callable
 from jobkit._engine._validation import region_name as check_region_name
@@ -38,6 +29,7 @@ if TYPE_CHECKING:
 
     from jobkit._engine._flows import Flow
     from jobkit._engine._operations import Bound
+    from jobkit._engine._targets import Target
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -154,6 +146,8 @@ class ClientHolder(Generic[C]):
 
     def _target(self, bound: Bound[R]) -> Target[R]:
         """A handle for many-at-once waits: checked ids, no call."""
+        from jobkit._engine._targets import Target  # noqa: PLC0415 -- see _wait
+
         return Target(self, bound)
 
 
@@ -222,6 +216,10 @@ class Facade(ClientHolder[C]):
         With ``cancel_on_timeout``, a deadline or an interrupt (Ctrl-C, the command's
         SIGTERM) first asks AWS to stop the resource; the raised error says how that went.
         """
+        # The driver and the stop rules load with the first wait: importing a facade stays cheap.
+        from jobkit._engine._stopping import annotate, interrupts  # noqa: PLC0415
+        from jobkit._engine._sync import wait_until_terminal  # noqa: PLC0415
+
         require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
         on_update_callable(on_update)
         op = bound.operation
@@ -251,6 +249,12 @@ class Facade(ClientHolder[C]):
 
     def _stop(self, bound: Bound[R], policy: WaitPolicy) -> str:
         """Ask AWS to stop ``bound``'s resource (never with force); say what happened."""
+        from jobkit._engine._stopping import (  # noqa: PLC0415 -- see _wait
+            STOP_TIMEOUT,
+            stopped_note,
+            unstoppable_note,
+        )
+
         op = bound.operation
         stop = op.cancel_call(bound)
         if stop is None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import frozen
 
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 
 if TYPE_CHECKING:
     from jobkit._engine._operations import Call

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore
 from jobkit._engine._targets import Target, WaitResult
 from jobkit.errors import JobkitError, NotFoundError

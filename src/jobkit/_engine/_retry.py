@@ -17,7 +17,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import tenacity
 from attrs import field, frozen
 
 from jobkit._engine._aws_errors import is_retryable
@@ -65,6 +64,7 @@ class RetryPolicy:
         sleeping itself is the driver's (``time.sleep``, the wait's injected sleep, or
         ``asyncio.sleep``). ``stop`` refuses a retry whose sleep would end past ``deadline``.
         """
+        import tenacity  # noqa: PLC0415 -- imported at the first retried call, not with the facades
 
         def wait(state: tenacity.RetryCallState) -> float:
             return full_jitter_delay(
@@ -100,6 +100,8 @@ class RetryPolicy:
         ``fn`` must raise already-translated jobkit errors; the last one is re-raised.
         """
         sleep = self.sleep if deadline is None else deadline.sleep
+        import tenacity  # noqa: PLC0415 -- see tenacity_options
+
         return tenacity.Retrying(sleep=sleep, **self.tenacity_options(deadline))(fn)
 
     async def acall(
@@ -110,6 +112,8 @@ class RetryPolicy:
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> T:
         """The coroutine twin of :meth:`call`: same rules, ``sleep`` awaited (asyncio's by default)."""
+        import tenacity  # noqa: PLC0415 -- see tenacity_options
+
         options = self.tenacity_options(deadline)
         if sleep is None:
             import asyncio  # noqa: PLC0415 -- only async callers pay for importing asyncio

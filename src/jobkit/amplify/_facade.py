@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from jobkit import amplify
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._engine._facade import ClientHolder, Facade
 from jobkit._engine._validation import shown
 from jobkit.amplify import _flows

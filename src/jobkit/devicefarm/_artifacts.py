@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-from jobkit.devicefarm import ArtifactCategory
+from jobkit import devicefarm
 from jobkit.errors import ArtifactDownloadError, InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _fail(message: str) -> InvalidArgumentError:
 
 def check_types(types: object) -> tuple[str, ...]:
     """Check ``types``: a non-empty sequence of ListArtifacts categories (FILE, LOG, SCREENSHOT)."""
-    known = [c.value for c in ArtifactCategory]
+    known = [c.value for c in devicefarm.ArtifactCategory]
     msg = f"types must be a tuple of artifact categories such as ('LOG',), got {type(types).__name__}."
     if isinstance(types, str | bytes):
         raise _fail(msg)

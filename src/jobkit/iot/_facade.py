@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from jobkit import iot
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._convert._outcome import Outcome
 from jobkit._engine._facade import ClientHolder, Facade
 from jobkit._engine._validation import shown
