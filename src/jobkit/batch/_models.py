@@ -1172,13 +1172,11 @@ class JobDetail(Model):
 
     @property
     def exit_reason(self) -> str | None:
-        """Why the latest attempt's container stopped (``CannotPullContainerError: ...``).
+        """Why the latest attempt's container stopped (``OutOfMemoryError: ...``), when Batch says.
 
-        Falls back to the last attempt's own ``status_reason``; the job's is ``status_reason``.
+        The job's own reason (``Essential container in task exited``) is ``status_reason``.
         """
-        found = next((c.reason for c in _exited(self) if c.reason), None)
-        last = self.last_attempt
-        return found if found is not None or last is None else last.status_reason
+        return next((c.reason for c in _exited(self) if c.reason), None)
 
     @property
     def log_stream_name(self) -> str | None:
