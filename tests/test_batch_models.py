@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import pickle
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from jobkit._model import Model
 from jobkit._names import camel_case
 from jobkit.batch import _models
 from jobkit.errors import ConversionError
-from strategies import from_shape, unknown_members
+from strategies import from_shape, json_values, unknown_members
 
 S, F, C = Outcome.SUCCEEDED, Outcome.FAILED, Outcome.CANCELLED
 
@@ -379,6 +380,43 @@ def test_a_member_of_the_wrong_type_is_a_conversion_error(
     assert info.value.path == path
     assert f"expected {expected}" in str(info.value)
     assert "jobkit.batch._models.DescribeJobsResponse" in str(info.value)
+
+
+_BAD = st.one_of(
+    json_values,
+    st.sampled_from([math.inf, math.nan, 10**400, 1.5e12, "1767225600000", "", True]),
+)
+
+
+def _corrupt(value: Any, data: st.DataObject) -> Any:
+    """Replace some members, at any depth, with values of any type."""
+    if isinstance(value, dict):
+        items: dict[str, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        return {
+            k: data.draw(_BAD) if data.draw(st.integers(0, 4)) == 0 else _corrupt(v, data)
+            for k, v in items.items()
+        }
+    if isinstance(value, list):
+        return [_corrupt(v, data) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    return value
+
+
+@pytest.mark.parametrize("method", ["describe_jobs", "list_jobs"])
+@given(data=st.data())
+def test_structure_fails_only_with_conversion_error(method: str, data: st.DataObject) -> None:
+    raw = _corrupt(data.draw(from_shape(_shape(method))), data)
+    failure: ConversionError | None = None
+    try:
+        model = structure(raw, OPERATIONS[method][1])
+    except ConversionError as error:  # anything else fails the test
+        failure = error
+    else:
+        for job in _jobs(model):
+            assert isinstance(job.describe(), str)
+            assert isinstance(repr(job), str)
+    if failure is not None:
+        assert failure.path is not None
+        assert failure.path.startswith("$")
 
 
 # -- outcome -------------------------------------------------------------------------------
