@@ -379,7 +379,7 @@ def test_a_member_of_the_wrong_type_is_a_conversion_error(
         structure({"jobs": [job]}, models.DescribeJobsResponse)
     assert info.value.path == path
     assert f"expected {expected}" in str(info.value)
-    assert "jobkit.batch._models.DescribeJobsResponse" in str(info.value)
+    assert "jobkit.batch.DescribeJobsResponse" in str(info.value)
 
 
 _BAD = st.one_of(
