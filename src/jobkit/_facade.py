@@ -304,7 +304,9 @@ def _malformed(operation: str, what: str, detail: str) -> ServiceError:
         f"AWS answered {operation} on {what} with a response jobkit cannot read ({detail}); "
         "it is usually transient, so try again, and report it to jobkit if it persists."
     )
-    return ServiceError(msg, code="MalformedResponse", operation=operation, retryable=True)
+    return ServiceError(
+        msg, code="MalformedResponse", operation=operation, retryable=True, answered=False
+    )
 
 
 def unreadable(exc: Exception, operation: str, what: str) -> Exception:
