@@ -324,7 +324,17 @@ def unreadable(exc: Exception, operation: str, what: str) -> Exception:
 def checked(
     response: dict[str, Any], require: str | None, operation: str, what: str
 ) -> dict[str, Any]:
-    """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member."""
+    """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member.
+
+    A body that is not JSON (an HTML page from a proxy or a web server at a wrong endpoint)
+    is malformed too: botocore reads it as an empty answer, which a list call would take
+    for an empty page. jobkit's services all answer JSON.
+    """
+    meta: Any = response.get("ResponseMetadata")
+    headers: Any = meta.get("HTTPHeaders") if isinstance(meta, dict) else None
+    kind: Any = headers.get("content-type") if isinstance(headers, dict) else None
+    if isinstance(kind, str) and kind and "json" not in kind.lower():
+        raise _malformed(operation, what, f"a {kind.partition(';')[0][:40]} body, not JSON")
     if require is not None and not isinstance(response.get(require), dict):
         raise _malformed(operation, what, f"no {require!r} member")
     return response

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jobkit import _flows
+from jobkit import _flows, iot
 from jobkit._amplify import AmplifyBase, started_summary
 from jobkit._artifacts import DEFAULT_FILE_TIMEOUT, DEFAULT_TYPES, file_names, save_all
 from jobkit._async import asleep_for, bounded, drive_group, in_daemon_thread
 from jobkit._async import wait_until_terminal as _wait_until_terminal
 from jobkit._aws_errors import translated
+from jobkit._converter import structure
 from jobkit._deadline import Deadline
 from jobkit._devicefarm import DeviceFarmBase
 from jobkit._facade import ClientHolder, Reuse, checked, require, unreadable
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from mypy_boto3_devicefarm import DeviceFarmClient  # noqa: F401
     from mypy_boto3_iot import IoTClient  # noqa: F401
 
-    from jobkit import amplify, devicefarm, iot
+    from jobkit import amplify, devicefarm
     from jobkit._operations import Bound
     from jobkit._outcome import Outcome
     from jobkit._rate import RateLimit
@@ -370,6 +371,22 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
     async def describe_job(self, job_id: str) -> iot.Job:
         """Return the job ``job_id`` (an id or a job ARN)."""
         return await self._get(IOT_JOB.bind(job_id))
+
+    async def describe_job_response(
+        self, job_id: str, *, before_substitution: bool = False
+    ) -> iot.DescribeJobResponse:
+        """Return the whole DescribeJob response, which adds ``document_source`` to the job."""
+        bound = IOT_JOB.bind(job_id)
+        response = await self._acall(
+            IOT_JOB.method,
+            IOT_JOB.api,
+            bound.what,
+            None,
+            require=IOT_JOB.key,
+            beforeSubstitution=bool(before_substitution),
+            **bound.params,
+        )
+        return structure(response, iot.DescribeJobResponse)
 
     async def describe_job_execution(
         self, job_id: str, thing_name: str, execution_number: int | None = None
