@@ -42,7 +42,7 @@ def test_what_calls_aws_is_a_coroutine_function_with_the_same_parameters(
         if _owner(sync, name) not in shared and inspect.isfunction(getattr(sync, name))
     ]
     assert "describe_job_response" in calls_aws or sync is not IoT
-    assert len(calls_aws) >= 3  # noqa: PLR2004 -- get, wait, and at least one more per service
+    assert len(calls_aws) >= 3
     for name in calls_aws:
         twin = getattr(async_, name)
         assert inspect.iscoroutinefunction(twin), name

@@ -28,6 +28,7 @@ from attrs import frozen
 
 from jobkit._outcome import Outcome, Resource
 from jobkit._progress import describe
+from jobkit._validation import clock_reading
 from jobkit.errors import (
     AwsError,
     ConversionError,
@@ -189,7 +190,7 @@ class WaitCore(Generic[R]):
         refuse: Callable[[R], str | None] | None = None,
     ) -> None:
         self.policy = policy
-        self.start = start
+        self.start = start = clock_reading(start)  # an injected clock is refused before any call
         self.deadline = start + policy.timeout
         self.what = what
         self.operation = operation

@@ -22,7 +22,7 @@ from jobkit._stopping import STOP_TIMEOUT, annotate, interrupts, stopped_note, u
 from jobkit._sync import wait_until_terminal
 from jobkit._targets import Target
 from jobkit._validation import endpoint_url as check_endpoint_url
-from jobkit._validation import on_update_callable
+from jobkit._validation import flag, on_update_callable
 from jobkit._validation import region_name as check_region_name
 from jobkit._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError, JobkitError, ServiceError
@@ -218,6 +218,8 @@ class Facade(ClientHolder[C]):
         """
         require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
         on_update_callable(on_update)
+        flag(check, "check")
+        flag(cancel_on_timeout, "cancel_on_timeout")
         op = bound.operation
         convert = Reuse(op.model)  # one per wait: waits through one facade share nothing
         chosen = op.policy_for(policy)

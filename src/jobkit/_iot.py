@@ -9,7 +9,7 @@ from jobkit._converter import structure
 from jobkit._facade import ClientHolder, Facade
 from jobkit._operations import IOT_EXECUTION, IOT_JOB
 from jobkit._outcome import Outcome
-from jobkit._validation import iot_job_id, shown
+from jobkit._validation import flag, iot_job_id, shown
 from jobkit.errors import InvalidArgumentError, JobFailedError
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ class IoT(IoTBase, Facade["IoTClient"]):
             bound.what,
             None,
             require=IOT_JOB.key,
-            beforeSubstitution=bool(before_substitution),
+            beforeSubstitution=flag(before_substitution, "before_substitution"),
             **bound.params,
         )
         return structure(response, iot.DescribeJobResponse)
@@ -160,6 +160,7 @@ class IoT(IoTBase, Facade["IoTClient"]):
             AccessDeniedError: the credentials may not read it.
         """
         bound = IOT_JOB.bind(job_id)
+        flag(check, "check")
         job = self._wait(
             bound,
             policy=policy,

@@ -46,6 +46,7 @@ from jobkit._validation import (
     amplify_app_branch,
     devicefarm_arn,
     devicefarm_arn_of,
+    flag,
     iot_job_id,
     on_update_callable,
 )
@@ -139,6 +140,8 @@ class AsyncFacade(ClientHolder[C]):
     ) -> R:
         require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
         on_update_callable(on_update)
+        flag(check, "check")
+        flag(cancel_on_timeout, "cancel_on_timeout")
         op = bound.operation
         convert = Reuse(op.model)
         chosen = op.policy_for(policy)
@@ -383,7 +386,7 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
             bound.what,
             None,
             require=IOT_JOB.key,
-            beforeSubstitution=bool(before_substitution),
+            beforeSubstitution=flag(before_substitution, "before_substitution"),
             **bound.params,
         )
         return structure(response, iot.DescribeJobResponse)
@@ -416,6 +419,7 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
     ) -> iot.Job:
         """Wait until a SNAPSHOT job is COMPLETED, CANCELED or being deleted (see the sync method)."""
         bound = IOT_JOB.bind(job_id)
+        flag(check, "check")
         job = await self._wait(
             bound,
             policy=policy,
@@ -471,7 +475,9 @@ def as_completed(
     Raises:
         InvalidArgumentError: bad arguments, before any call.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, full_models=full_models
+    )
     return drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
 
 
@@ -485,7 +491,9 @@ async def wait_all(
     full_models: bool = True,
 ) -> list[WaitResult[R]]:
     """Wait for many targets at once; every :class:`WaitResult` in input order."""
-    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, full_models=full_models
+    )
     stream = drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
     results = [r async for r in stream]
     return in_input_order(items, results)
