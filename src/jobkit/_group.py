@@ -19,6 +19,7 @@ from attrs import frozen
 
 from jobkit._converter import structure
 from jobkit._core import Done, Fail, Poll, Sleep, Step, WaitCore
+from jobkit._flows import Paging
 from jobkit._targets import Target, WaitResult
 from jobkit.errors import JobkitError, NotFoundError
 
@@ -132,11 +133,12 @@ def _batch_flow(
     if batch.page_size is not None:
         params[batch.page_size[0]] = batch.page_size[1]
     what = f"the {operation.label}s of {' '.join(str(v) for v in parent.values())}"
+    paging = Paging(batch.api, what)
     while True:
         response = yield Request(facade, batch.method, batch.api, what, dict(params))
         _match(batch, parent, response.get(batch.key) or (), wanted, found)
-        token = response.get("nextToken")
-        if not token or len(found) == len(wanted):
+        token = paging.next_token(response)
+        if token is None or len(found) == len(wanted):
             break
         params["nextToken"] = token
     outcomes: Outcomes = {}
