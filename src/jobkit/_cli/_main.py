@@ -396,7 +396,7 @@ def main(
                 code = EXIT.TIMEOUT
                 command.fail(f"jobkit: timeout: {_said(exc, command)}", "TIMED_OUT", exc.resource)
             except (AwsError, ConversionError) as exc:
-                command.fail(f"jobkit: aws error: {_said(exc, command)}", None)
+                command.fail(f"jobkit: aws error: {_aws_said(exc, command)}", None)
             except JobkitError as exc:
                 command.fail(f"jobkit: error: {_said(exc, command)}", None)
             except KeyboardInterrupt as exc:
@@ -421,6 +421,27 @@ def _left(exc: BaseException, command: _Command) -> str:
 
 def _said_text(text: str, command: _Command) -> str:
     return scrub_text(in_command_words(text, command.words))
+
+
+_UNREACHED = {  # why AWS was not reached, by the error's code
+    "EndpointConnectionError": "the connection was refused or the host is unknown",
+    "ConnectTimeoutError": "no connection within --connect-timeout",
+    "ConnectionClosedError": "the connection was closed before any answer",
+    "ReadTimeoutError": "no answer within --read-timeout",
+}
+
+
+def _aws_said(exc: AwsError | ConversionError, command: _Command) -> str:
+    """An AWS error; one that shows AWS never answered names the endpoint the command used."""
+    if not isinstance(exc, AwsError) or exc.answered:
+        return _said(exc, command)
+    client = getattr(command.facade, "client", None)
+    endpoint = getattr(getattr(client, "meta", None), "endpoint_url", None) or "its endpoint"
+    reason = _UNREACHED.get(exc.code or "", "the answer was not a readable AWS response")
+    return scrub_text(
+        f"Could not reach AWS at {endpoint}: {reason} ({exc.code}, {exc.operation}); "
+        "check --endpoint-url and --region (or the network), then run the command again."
+    )
 
 
 def _said(exc: BaseException, command: _Command) -> str:

@@ -22,7 +22,7 @@ from jobkit._engine._stopping import (
     stopped_note,
     unstoppable_note,
 )
-from jobkit._engine._validation import on_update_callable
+from jobkit._engine._validation import flag, on_update_callable
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import JobkitError
 
@@ -103,6 +103,8 @@ class AsyncFacade(ClientHolder[C]):
     ) -> R:
         require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
         on_update_callable(on_update)
+        flag(check, "check")
+        flag(cancel_on_timeout, "cancel_on_timeout")
         op = bound.operation
         convert = Reuse(op.model)
         chosen = op.policy_for(policy)

@@ -19,7 +19,7 @@ from jobkit._engine._deadline import Deadline
 from jobkit._engine._progress import describe
 from jobkit._engine._retry import RetryPolicy, http_attempt_bound
 from jobkit._engine._validation import endpoint_url as check_endpoint_url
-from jobkit._engine._validation import on_update_callable
+from jobkit._engine._validation import flag, on_update_callable
 from jobkit._engine._validation import region_name as check_region_name
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError, JobkitError, ServiceError
@@ -222,6 +222,8 @@ class Facade(ClientHolder[C]):
 
         require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
         on_update_callable(on_update)
+        flag(check, "check")
+        flag(cancel_on_timeout, "cancel_on_timeout")
         op = bound.operation
         convert = Reuse(op.model)  # one per wait: waits through one facade share nothing
         chosen = op.policy_for(policy)
@@ -314,7 +316,9 @@ def _malformed(operation: str, what: str, detail: str) -> ServiceError:
         f"AWS answered {operation} on {what} with a response jobkit cannot read ({detail}); "
         "it is usually transient, so try again, and report it to jobkit if it persists."
     )
-    return ServiceError(msg, code="MalformedResponse", operation=operation, retryable=True)
+    return ServiceError(
+        msg, code="MalformedResponse", operation=operation, retryable=True, answered=False
+    )
 
 
 def unreadable(exc: Exception, operation: str, what: str) -> Exception:
@@ -332,7 +336,17 @@ def unreadable(exc: Exception, operation: str, what: str) -> Exception:
 def checked(
     response: dict[str, Any], require: str | None, operation: str, what: str
 ) -> dict[str, Any]:
-    """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member."""
+    """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member.
+
+    A body that is not JSON (an HTML page from a proxy or a web server at a wrong endpoint)
+    is malformed too: botocore reads it as an empty answer, which a list call would take
+    for an empty page. jobkit's services all answer JSON.
+    """
+    meta: Any = response.get("ResponseMetadata")
+    headers: Any = meta.get("HTTPHeaders") if isinstance(meta, dict) else None
+    kind: Any = headers.get("content-type") if isinstance(headers, dict) else None
+    if isinstance(kind, str) and kind and "json" not in kind.lower():
+        raise _malformed(operation, what, f"a {kind.partition(';')[0][:40]} body, not JSON")
     if require is not None and not isinstance(response.get(require), dict):
         raise _malformed(operation, what, f"no {require!r} member")
     return response

@@ -21,7 +21,7 @@ from jobkit._engine._deadline import Deadline
 from jobkit._engine._group import Group, Outcomes, Request, Unit
 from jobkit._engine._rate import DEFAULT_RATE, RateLimit
 from jobkit._engine._targets import Target, WaitResult
-from jobkit._engine._validation import on_update_callable
+from jobkit._engine._validation import flag, on_update_callable
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError, JobkitError
 
@@ -44,6 +44,7 @@ def check_group(
     max_workers: object,
     *,
     sync: bool = False,
+    full_models: object = True,
 ) -> tuple[list[Target[Any]], RateLimit]:
     """Refuse bad arguments of ``as_completed``/``wait_all`` before any call."""
     if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
@@ -70,6 +71,7 @@ def check_group(
         msg = f"rate must be a jobkit.RateLimit or None, got {type(rate).__name__}; pass RateLimit(per_second=5)."
         raise InvalidArgumentError(msg, code="InvalidArgument")
     on_update_callable(on_update)
+    flag(full_models, "full_models")
     if type(max_workers) is not int or not 1 <= max_workers <= 64:  # noqa: PLR2004
         msg = f"max_workers is {max_workers!r}; pass a whole number from 1 to 64."
         raise InvalidArgumentError(msg, code="InvalidArgument")
@@ -137,7 +139,9 @@ def as_completed(
     Raises:
         InvalidArgumentError: bad arguments, before any call.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers, sync=True)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, sync=True, full_models=full_models
+    )
     return _drive(items, policy, budget, on_update, max_workers, full_models=full_models)
 
 
@@ -154,7 +158,9 @@ def wait_all(
 
     Same arguments and rules as :func:`as_completed`.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers, sync=True)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, sync=True, full_models=full_models
+    )
     results = _drive(items, policy, budget, on_update, max_workers, full_models=full_models)
     return in_input_order(items, results)
 

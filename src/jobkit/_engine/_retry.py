@@ -21,7 +21,14 @@ from attrs import field, frozen
 
 from jobkit._engine._aws_errors import is_retryable
 from jobkit._engine._backoff import full_jitter_delay
-from jobkit._engine._validation import as_seconds, delay_range, positive_int, positive_seconds
+from jobkit._engine._validation import (
+    as_seconds,
+    delay_range,
+    injected_callable,
+    positive_int,
+    positive_seconds,
+    random_draw,
+)
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -51,8 +58,12 @@ class RetryPolicy:
     max_attempts: int = field(default=4, validator=positive_int)
     min_delay: float = field(default=0.5, converter=as_seconds, validator=positive_seconds)
     max_delay: float = field(default=20.0, converter=as_seconds, validator=positive_seconds)
-    sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
-    random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
+    sleep: Callable[[float], None] = field(
+        default=time.sleep, eq=False, repr=False, validator=injected_callable
+    )
+    random: Callable[[], float] = field(
+        default=random.random, eq=False, repr=False, validator=injected_callable
+    )
 
     def __attrs_post_init__(self) -> None:
         delay_range("RetryPolicy", self.min_delay, self.max_delay)
@@ -67,9 +78,8 @@ class RetryPolicy:
         import tenacity  # noqa: PLC0415 -- imported at the first retried call, not with the facades
 
         def wait(state: tenacity.RetryCallState) -> float:
-            return full_jitter_delay(
-                state.attempt_number, self.min_delay, self.max_delay, self.random()
-            )
+            r = random_draw(self.random(), "RetryPolicy")
+            return full_jitter_delay(state.attempt_number, self.min_delay, self.max_delay, r)
 
         def stop(state: tenacity.RetryCallState) -> bool:
             if state.attempt_number >= self.max_attempts:

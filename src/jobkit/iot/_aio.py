@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jobkit import iot
+from jobkit._convert._lazy import structure
 from jobkit._engine._async_facade import AsyncFacade
+from jobkit._engine._validation import flag
 from jobkit.iot import _flows
 from jobkit.iot._facade import IoTBase
 from jobkit.iot._ids import iot_job_id
@@ -15,7 +18,6 @@ if TYPE_CHECKING:
 
     from mypy_boto3_iot import IoTClient  # noqa: F401 -- named in a base class string
 
-    from jobkit import iot
     from jobkit._convert._outcome import Outcome
     from jobkit._engine._waiting import WaitPolicy
 
@@ -28,6 +30,22 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
     async def describe_job(self, job_id: str) -> iot.Job:
         """Return the job ``job_id`` (an id or a job ARN)."""
         return await self._get(IOT_JOB.bind(job_id))
+
+    async def describe_job_response(
+        self, job_id: str, *, before_substitution: bool = False
+    ) -> iot.DescribeJobResponse:
+        """Return the whole DescribeJob response, which adds ``document_source`` to the job."""
+        bound = IOT_JOB.bind(job_id)
+        response = await self._acall(
+            IOT_JOB.method,
+            IOT_JOB.api,
+            bound.what,
+            None,
+            require=IOT_JOB.key,
+            beforeSubstitution=flag(before_substitution, "before_substitution"),
+            **bound.params,
+        )
+        return structure(response, iot.DescribeJobResponse)
 
     async def describe_job_execution(
         self, job_id: str, thing_name: str, execution_number: int | None = None
@@ -57,6 +75,7 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
     ) -> iot.Job:
         """Wait until a SNAPSHOT job is COMPLETED, CANCELED or being deleted (see the sync method)."""
         bound = IOT_JOB.bind(job_id)
+        flag(check, "check")
         job = await self._wait(
             bound,
             policy=policy,

@@ -8,7 +8,7 @@ from jobkit import iot
 from jobkit._convert._lazy import structure
 from jobkit._convert._outcome import Outcome
 from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._validation import shown
+from jobkit._engine._validation import flag, shown
 from jobkit.errors import InvalidArgumentError, JobFailedError
 from jobkit.iot import _flows
 from jobkit.iot._ids import iot_job_id
@@ -102,7 +102,7 @@ class IoT(IoTBase, Facade["IoTClient"]):
             bound.what,
             None,
             require=IOT_JOB.key,
-            beforeSubstitution=bool(before_substitution),
+            beforeSubstitution=flag(before_substitution, "before_substitution"),
             **bound.params,
         )
         return structure(response, iot.DescribeJobResponse)
@@ -162,6 +162,7 @@ class IoT(IoTBase, Facade["IoTClient"]):
             AccessDeniedError: the credentials may not read it.
         """
         bound = IOT_JOB.bind(job_id)
+        flag(check, "check")
         job = self._wait(
             bound,
             policy=policy,
