@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobkit import _flows
 from jobkit._amplify import AmplifyBase, started_summary
-from jobkit._artifacts import DEFAULT_FILE_TIMEOUT, DEFAULT_TYPES, file_names, save_all
+from jobkit._artifacts import (
+    DEFAULT_FILE_TIMEOUT,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_TYPES,
+    file_names,
+    save_all,
+)
 from jobkit._async import asleep_for, bounded, drive_group, in_daemon_thread
 from jobkit._async import wait_until_terminal as _wait_until_terminal
 from jobkit._aws_errors import translated
@@ -223,14 +229,15 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
         types: Iterable[str] = DEFAULT_TYPES,
         *,
         file_timeout: float = DEFAULT_FILE_TIMEOUT,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     ) -> tuple[Path, ...]:
         """Save a run's or job's artifacts into ``directory`` (see the sync method); the paths."""
-        clean, kind, folder, categories, limit = self._download_args(
-            arn, directory, types, file_timeout
+        clean, kind, folder, categories, limit, size = self._download_args(
+            arn, directory, types, file_timeout, max_file_bytes
         )
         listed = await self._run(_flows.artifacts(clean, kind, categories))
         planned = file_names(listed, folder)
-        return await in_daemon_thread(lambda: save_all(planned, timeout=limit))
+        return await in_daemon_thread(lambda: save_all(planned, timeout=limit, max_bytes=size))
 
     async def wait_for_run(
         self,
