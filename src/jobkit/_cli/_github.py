@@ -74,5 +74,5 @@ class GitHub:
 
 
 def _append(path: str, text: str) -> None:
-    with suppress(OSError), open(path, "a", encoding="utf-8") as f:  # noqa: PTH123
+    with suppress(OSError), open(path, "a", encoding="utf-8", newline="") as f:  # noqa: PTH123 -- bytes as written
         f.write(text)
