@@ -140,8 +140,8 @@ def _part(text: str | None, limit: int) -> str:
 def _stem_and_suffix(name: str | None, extension: str | None) -> tuple[str, str]:
     stem = _part(name, _STEM_MAX) or "artifact"
     ext = _part(extension, _EXTENSION_MAX)
-    if stem.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
-        stem = f"_{stem}"
+    if stem.startswith("-") or stem.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
+        stem = f"_{stem}"  # a device name on Windows; an option to a shell command
     return stem, f".{ext}" if ext else ""
 
 
@@ -150,7 +150,7 @@ def file_name(name: str | None, extension: str | None) -> str:
 
     ``../../x`` becomes ``_.._x``, ``/etc/passwd`` ``_etc_passwd``, ``..`` ``artifact``,
     NUL ``_``, ``CON.txt`` ``_CON.txt``. The result has only ASCII letters, digits,
-    ``._ -``, no leading or trailing dot or space, and at most 200 characters.
+    ``._ -``, no leading dash, no leading or trailing dot or space, at most 200 characters.
     """
     stem, suffix = _stem_and_suffix(name, extension)
     return stem + suffix
@@ -229,8 +229,8 @@ def _refuse_unless_https(url: str, what: str) -> None:
     if url[:8].lower() == "https://":
         return
     match = _SCHEME.match(url)
-    scheme = f"{match[1].lower()}://" if match else "a URL with no scheme"
-    msg = f"refused {what}{scheme} (only https URLs are downloaded)"
+    scheme = f"with scheme {match[1].lower()}" if match else "with no scheme"
+    msg = f"refused {what}a URL {scheme} (only https URLs are downloaded)"
     raise _RefusedError(msg)
 
 
@@ -238,17 +238,20 @@ def _opener() -> Any:
     """An opener with HTTPS alone (no http, ftp, file or data handler); redirects stay on https."""
     import ssl  # noqa: PLC0415 -- loaded only when downloading
     import urllib.request  # noqa: PLC0415
+    from urllib.parse import urljoin  # noqa: PLC0415
 
     class HttpsRedirects(urllib.request.HTTPRedirectHandler):
-        def redirect_request(
-            self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
-        ) -> Any:
+        def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+            # Checked before urllib's own check, which allows ftp and says only "HTTP 302".
+            target = headers.get("location") or headers.get("uri") or ""
             try:
-                _refuse_unless_https(newurl, "a redirect to ")
+                _refuse_unless_https(urljoin(req.full_url, target), "a redirect to ")
             except _RefusedError:
                 fp.close()
                 raise
-            return super().redirect_request(req, fp, code, msg, headers, newurl)
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
     opener = urllib.request.OpenerDirector()
     for handler in (
