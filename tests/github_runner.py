@@ -114,12 +114,12 @@ def outputs(text: str) -> list[tuple[str, str]]:
             continue
         assert heredoc >= 0, f"the runner would reject {raw!r}"
         name, delimiter = raw.split("<<", 1)
-        value: list[str] = []
+        held: list[str] = []
         while lines[i] != delimiter:  # an IndexError: the runner finds no matching delimiter
-            value.append(lines[i])
+            held.append(lines[i])
             i += 1
         i += 1
-        entries.append((name, "\n".join(value)))
+        entries.append((name, "\n".join(held)))
     return entries
 
 
@@ -129,7 +129,8 @@ def table_rows(summary: str) -> list[list[str]]:
     for raw in summary.splitlines():
         if not raw.startswith("|"):
             continue
-        cells, cell, i = [], "", 1
+        cells: list[str] = []
+        cell, i = "", 1
         while i < len(raw):
             if raw[i] == "\\" and i + 1 < len(raw):
                 cell += raw[i : i + 2]

@@ -52,7 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         self.paths.append(path)
-        port = self.server.server_address[1]
+        port = cast("ThreadingHTTPServer", self.server).server_port
         redirects = {
             "/to-http": f"http://127.0.0.1:{port}/ok",
             "/to-ftp": "ftp://127.0.0.1/ok",

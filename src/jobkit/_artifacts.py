@@ -163,10 +163,9 @@ def file_names(artifacts: Sequence[Artifact], directory: Path) -> list[tuple[Art
     dangling one) or an earlier artifact has it in any letter case, so nothing is
     overwritten and case-only twins stay apart on a case-insensitive file system.
     """
-    try:
+    taken: set[str] = set()
+    with contextlib.suppress(OSError):
         taken = {entry.name.lower() for entry in directory.iterdir()}
-    except OSError:
-        taken = set()
     planned: list[tuple[Artifact, Path]] = []
     for artifact in artifacts:
         stem, suffix = _stem_and_suffix(artifact.name, artifact.extension)
