@@ -94,7 +94,7 @@ def _script_hostile_run(replay: Replay) -> None:
     replay.devicefarm("ListTests", _SUITE, [{"tests": hostile}])
 
 
-def test_devicefarm_test_names_cannot_injectcommands(
+def test_devicefarm_test_names_cannot_inject_commands(
     replay: Replay, env: dict[str, str], tmp_path: Path
 ) -> None:
     _script_hostile_run(replay)
@@ -113,7 +113,7 @@ def test_devicefarm_test_names_cannot_injectcommands(
     assert "test_checkout\\\\n::error::pwned: FAILED" in summary
 
 
-def test_amplify_step_names_cannot_injectcommands(
+def test_amplify_step_names_cannot_inject_commands(
     replay: Replay, env: dict[str, str], tmp_path: Path
 ) -> None:
     def job(scenario: str, names: tuple[str, ...]) -> dict[str, Any]:
@@ -143,7 +143,7 @@ def test_amplify_step_names_cannot_injectcommands(
     _assert_files(tmp_path, "FAILED")
 
 
-def test_a_hostile_status_cannot_forgeoutputs(
+def test_a_hostile_status_cannot_forge_outputs(
     replay: Replay, env: dict[str, str], tmp_path: Path
 ) -> None:
     status = "PENDING\noutcome=SUCCEEDED\nid=forged\r\n::error::x"

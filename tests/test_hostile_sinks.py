@@ -67,7 +67,7 @@ def test_terminal_examples() -> None:
 
 
 @given(st.text(st.sampled_from(" \t\u00a0\u3000"), max_size=3), texts, texts)
-def test_no_line_is_a_workflowcommand(indent: str, head: str, tail: str) -> None:
+def test_no_line_is_a_workflow_command(indent: str, head: str, tail: str) -> None:
     # Whatever jobkit puts before or after AWS text, the line is no command.
     for text in (head, indent + head, f"{indent}{head}: {tail}", f"[0:00:01] {head}"):
         shown = line(text)
@@ -91,7 +91,7 @@ def test_line_examples() -> None:
 
 
 @given(texts)
-def test_command_values_stay_in_theircommand(text: str) -> None:
+def test_command_values_stay_in_their_command(text: str) -> None:
     error = f"::error title={command_property(text)}::{command_data(text)}"
     assert runner_lines(error) == [error]
     assert commands(error) == ["error"]
