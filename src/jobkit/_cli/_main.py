@@ -14,8 +14,9 @@ import attrs
 from jobkit._cli._args import ARTIFACT_RESOURCES, EXIT, RESOURCES, parser
 from jobkit._cli._github import GitHub
 from jobkit._cli._live import Progress
-from jobkit._cli._render import render
+from jobkit._cli._render import render, write_lines
 from jobkit._cli._secrets import scrub_text
+from jobkit._cli._sinks import line
 from jobkit._cli._summary import Context, summary_lines
 from jobkit._cli._words import in_command_words
 from jobkit._convert._outcome import Outcome
@@ -194,7 +195,7 @@ class _Command:
         summary = self.facade.start_job(app, branch, self.args.job_type, job_id=self.args.job_id)
         self.ids[2] = summary.job_id
         self.started = self.what = self._bind()
-        self.stdout.write(f"{summary.job_id}\n")
+        self.stdout.write(line(str(summary.job_id)) + "\n")
         self.stdout.flush()
         self._say(f"jobkit: started {self.what} ({self.args.job_type}, {summary.status})")
         if not self.args.wait:
@@ -203,9 +204,9 @@ class _Command:
         return self._wait(None)
 
     def _say(self, text: str) -> None:
-        """A line on stderr (not progress: --quiet keeps it)."""
+        """A line on stderr (not progress: --quiet keeps it), made safe by ``_sinks.line``."""
         with contextlib.suppress(OSError, ValueError):
-            self.stderr.write(text + "\n")
+            self.stderr.write(line(text) + "\n")
             self.stderr.flush()
 
     def _save_artifacts(self, directory: Path | None) -> None:
@@ -269,11 +270,16 @@ class _Command:
             self.progress.close()
         self.github.end_group()
 
-    def fail(self, message: str, outcome: str | None, resource: Any = None) -> None:
-        """The command ends with an error: say so on stderr, and to GitHub."""
+    def fail(
+        self, message: str, outcome: str | None, resource: Any = None, *, fresh_line: bool = False
+    ) -> None:
+        """The command ends with an error: say so on stderr, and to GitHub.
+
+        ``fresh_line`` starts it on a line of its own (after the ``^C`` a terminal echoes).
+        """
         self.end()
         with contextlib.suppress(OSError, ValueError):
-            self.stderr.write(message + "\n")
+            self.stderr.write(("\n" if fresh_line else "") + line(message) + "\n")
             self.stderr.flush()
         if self.waits:
             self.github.error(message.strip().removeprefix("jobkit: "))
@@ -287,7 +293,7 @@ class _Command:
             rows.append(("status", scrub_text(describe(resource))))
         if self.progress is not None:
             rows.append(("elapsed", f"{self.progress.elapsed():.0f}s"))
-        details = [scrub_text(line) for line in lines[2:]]
+        details = [scrub_text(text) for text in lines[2:]]
         self.github.step_summary(f"jobkit: {self.what}", rows, details)
 
     def _render(self, resource: Any, outcome: str) -> list[str]:
@@ -296,8 +302,7 @@ class _Command:
         if self.github.enabled and resource is not None and self.waits:
             lines = summary_lines(resource, what=self.what, outcome=outcome, context=context)
         if self.args.output == "summary" and lines:
-            for line in lines:
-                self.stdout.write((line if self.args.show_secrets else scrub_text(line)) + "\n")
+            write_lines(self.stdout, lines if self.args.show_secrets else map(scrub_text, lines))
         else:
             render(
                 resource,
@@ -401,10 +406,14 @@ def main(
                 command.fail(f"jobkit: error: {_said(exc, command)}", None)
             except KeyboardInterrupt as exc:
                 code = EXIT.INTERRUPTED
-                command.fail(f"\njobkit: interrupted (Ctrl-C); {_left(exc, command)}", None)
+                command.fail(
+                    f"jobkit: interrupted (Ctrl-C); {_left(exc, command)}", None, fresh_line=True
+                )
         except Terminated as exc:
             code = EXIT.TERMINATED
-            command.fail(f"\njobkit: terminated (SIGTERM); {_left(exc, command)}", None)
+            command.fail(
+                f"jobkit: terminated (SIGTERM); {_left(exc, command)}", None, fresh_line=True
+            )
     out.finish()
     return code
 

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 from jobkit._engine._async import in_daemon_thread
 from jobkit._engine._async_facade import AsyncFacade
 from jobkit.devicefarm import _flows
-from jobkit.devicefarm._artifacts import DEFAULT_FILE_TIMEOUT, DEFAULT_TYPES, file_names, save_all
+from jobkit.devicefarm._artifacts import (
+    DEFAULT_FILE_TIMEOUT,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_TYPES,
+    file_names,
+    save_all,
+)
 from jobkit.devicefarm._facade import DeviceFarmBase
 from jobkit.devicefarm._ids import devicefarm_arn, devicefarm_arn_of
 from jobkit.devicefarm._operations import DEVICEFARM_JOB, DEVICEFARM_RUN, DEVICEFARM_SESSION
@@ -48,14 +54,15 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
         types: Iterable[str] = DEFAULT_TYPES,
         *,
         file_timeout: float = DEFAULT_FILE_TIMEOUT,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     ) -> tuple[Path, ...]:
         """Save a run's or job's artifacts into ``directory`` (see the sync method); the paths."""
-        clean, kind, folder, categories, limit = self._download_args(
-            arn, directory, types, file_timeout
+        clean, kind, folder, categories, limit, size = self._download_args(
+            arn, directory, types, file_timeout, max_file_bytes
         )
         listed = await self._run(_flows.artifacts(clean, kind, categories))
         planned = file_names(listed, folder)
-        return await in_daemon_thread(lambda: save_all(planned, timeout=limit))
+        return await in_daemon_thread(lambda: save_all(planned, timeout=limit, max_bytes=size))
 
     async def wait_for_run(
         self,

@@ -9,8 +9,10 @@ from jobkit._engine._validation import seconds
 from jobkit.devicefarm import _flows
 from jobkit.devicefarm._artifacts import (
     DEFAULT_FILE_TIMEOUT,
+    DEFAULT_MAX_FILE_BYTES,
     DEFAULT_TYPES,
     check_directory,
+    check_max_bytes,
     check_types,
     file_names,
     save_all,
@@ -64,8 +66,8 @@ class DeviceFarmBase(ClientHolder["DeviceFarmClient"]):
 
     @staticmethod
     def _download_args(
-        arn: object, directory: object, types: object, file_timeout: object
-    ) -> tuple[str, str, Path, tuple[str, ...], float]:
+        arn: object, directory: object, types: object, file_timeout: object, max_file_bytes: object
+    ) -> tuple[str, str, Path, tuple[str, ...], float, int]:
         """Check download_artifacts' arguments before any request (the directory is created)."""
         clean, kind = devicefarm_arn_of(arn, ("run", "job"))
         categories = check_types(types)
@@ -73,7 +75,8 @@ class DeviceFarmBase(ClientHolder["DeviceFarmClient"]):
         if not 0 < limit < float("inf"):
             msg = f"file_timeout is {file_timeout!r}; pass a number of seconds above 0, e.g. 300."
             raise InvalidArgumentError(msg, code="InvalidArgument")
-        return clean, kind, check_directory(directory), categories, limit
+        size = check_max_bytes(max_file_bytes)
+        return clean, kind, check_directory(directory), categories, limit, size
 
 
 class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
@@ -117,13 +120,18 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         types: Iterable[str] = DEFAULT_TYPES,
         *,
         file_timeout: float = DEFAULT_FILE_TIMEOUT,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     ) -> tuple[Path, ...]:
         """Save a run's or job's artifacts into ``directory``; return the paths written.
 
         ``types`` are ListArtifacts categories (``"FILE"``, ``"LOG"``, ``"SCREENSHOT"``).
-        Names come from each artifact's name and extension, made unique in the directory;
-        each file is written under a temporary name and renamed once complete, and may take
-        at most ``file_timeout`` seconds. Presigned URLs are never logged or shown.
+        Names come from each artifact's name and extension, made safe (ASCII, no path
+        separators, no Windows device names, at most 200 characters) and unique in the
+        directory whatever the letter case; nothing already there, a symlink included, is
+        overwritten or followed. Each file is written under a temporary name and linked to
+        its final name once complete, and may take at most ``file_timeout`` seconds and
+        ``max_file_bytes`` bytes (8 GiB by default). Only ``https`` URLs are fetched, and
+        redirects only to ``https``. Presigned URLs are never logged or shown.
 
         Raises:
             InvalidArgumentError: a bad ARN, an unknown type, or a directory that cannot be
@@ -131,11 +139,11 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             jobkit.errors.ArtifactDownloadError: some files could not be saved (a
                 ``ServiceError``; ``.written`` lists those that were).
         """
-        clean, kind, folder, categories, limit = self._download_args(
-            arn, directory, types, file_timeout
+        clean, kind, folder, categories, limit, size = self._download_args(
+            arn, directory, types, file_timeout, max_file_bytes
         )
         listed = self._run(_flows.artifacts(clean, kind, categories))
-        return save_all(file_names(listed, folder), timeout=limit)
+        return save_all(file_names(listed, folder), timeout=limit, max_bytes=size)
 
     def wait_for_run(
         self,
