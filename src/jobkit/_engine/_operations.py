@@ -95,6 +95,8 @@ class Operation(Generic[R]):
         cancel: the boto3 method that stops it (same ids, never ``force``), if any.
         cancel_params: the boto3 parameters ``cancel`` takes, when not all of ``params``
             (``cancel_job_execution`` takes no execution number).
+        cancel_args: the parameters of ``cancel``, when they are not a subset of the read's
+            (``stop_build(id=...)`` after ``batch_get_builds(ids=[...])``; a reason to give).
         refuse: may return why a resource can never end on its own (the wait refuses it).
         batch: how many-at-once waits observe these resources through one list call.
         listed: the item member that holds a resource's id, when the read takes its id as a
@@ -120,6 +122,7 @@ class Operation(Generic[R]):
     wait: str
     cancel: str | None = None
     cancel_params: tuple[str, ...] | None = None
+    cancel_args: Callable[[Bound[R]], dict[str, Any]] | None = None
     refuse: Callable[[R], str | None] | None = None
     batch: Batch[R] | None = None
     listed: str | None = None
@@ -138,8 +141,11 @@ class Operation(Generic[R]):
         """The boto3 method, API name and parameters that stop ``bound``'s resource, if any."""
         if self.cancel is None:
             return None
-        keep = self.cancel_params
-        params = {k: v for k, v in bound.params.items() if keep is None or k in keep}
+        if self.cancel_args is not None:
+            params = self.cancel_args(bound)
+        else:
+            keep = self.cancel_params
+            params = {k: v for k, v in bound.params.items() if keep is None or k in keep}
         api = "".join(part.capitalize() for part in self.cancel.split("_"))
         return self.cancel, api, params
 
