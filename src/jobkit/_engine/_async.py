@@ -140,10 +140,11 @@ async def wait_until_terminal(
     on_update: Callable[[R], object] | None = None,
     check: bool = False,
     refuse: Callable[[R], str | None] | None = None,
+    nap: Callable[[float], Awaitable[None]] | None = None,
 ) -> R:
     """Await ``fetch(deadline)`` until the resource is terminal; the sync driver's twin."""
     clock, sleep = policy.clock, policy.sleep
-    asleep = asleep_for(sleep)
+    asleep = nap or asleep_for(sleep)
     core: WaitCore[R] = WaitCore(
         policy, clock(), what=what, operation=operation, check=check, refuse=refuse
     )
