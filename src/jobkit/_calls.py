@@ -76,17 +76,13 @@ class Pacing:
         self.asleep = asleep
 
     def wait_turn(self) -> None:
-        """Block until this call's token is due (on the injected clock)."""
-        start = self.rate.reserve(self.clock())
-        delay = start - self.clock()
-        if delay > 0:
+        """Block until this call has taken its token (on the injected clock)."""
+        while (delay := self.rate.take(self.clock)) > 0:
             self.sleep(delay)
 
     async def await_turn(self) -> None:
         """Await this call's token (an aiobotocore client's requests run on the event loop)."""
-        start = self.rate.reserve(self.clock())
-        delay = start - self.clock()
-        if delay > 0:
+        while (delay := self.rate.take(self.clock)) > 0:
             if self.asleep is None:  # pragma: no cover -- the async driver always sets it
                 self.sleep(delay)
             else:
