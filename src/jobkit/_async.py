@@ -1,7 +1,7 @@
 """The asyncio drivers: the same wait core and group as the sync ones, awaited.
 
-A boto3 client's calls run on daemon threads (an abandoned call never keeps the
-process alive); an aiobotocore client is awaited natively. Nothing here decides when
+A boto3 client's calls run on daemon threads (a call given up on is aborted, so its
+thread ends at once); an aiobotocore client is awaited natively. Nothing here decides when
 to poll: :class:`~jobkit._core.WaitCore` and :class:`~jobkit._group.Group` do.
 Cancelling the awaiting task stops the wait at once: no further AWS call starts.
 """
@@ -15,6 +15,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from jobkit._abort import Flight, current_flight
 from jobkit._calls import (
     GRACE,
     CallAbandonedError,
@@ -70,28 +71,42 @@ current_worker: contextvars.ContextVar[Worker | None] = contextvars.ContextVar(
 """The worker thread of the async wait running in this context, if any."""
 
 
+def _on_worker(worker: Worker, fn: Callable[[], T]) -> asyncio.Future[T]:
+    """Run ``fn()`` on ``worker``; cancelling the returned future aborts the call."""
+    inner = worker.submit(fn)
+    outer = asyncio.wrap_future(inner)
+
+    def given_up(done: asyncio.Future[T]) -> None:
+        if done.cancelled() and not inner.done():
+            worker.close(wait=False)
+
+    outer.add_done_callback(given_up)
+    return outer
+
+
 def in_daemon_thread(fn: Callable[[], T]) -> asyncio.Future[T]:
     """Run ``fn()`` on a daemon thread (with this context); its result as an asyncio future.
 
     Inside an async wait the wait's one :class:`Worker` thread runs it (a thread per call
     costs more than a local call); a call given up on (cancelled, or past its deadline)
-    abandons that thread, and the next call gets a new one. Unlike ``asyncio.to_thread``,
-    whose executor threads are joined at exit, an abandoned call never keeps the process alive.
+    is aborted, which ends that thread, and the next call gets a new one. Unlike
+    ``asyncio.to_thread``, whose executor threads are joined at exit, a call given up on
+    never keeps the process alive.
     """
     worker = current_worker.get()
     if worker is not None:
-        inner = worker.submit(fn)
-        outer = asyncio.wrap_future(inner)
-
-        def given_up(done: asyncio.Future[T]) -> None:
-            if done.cancelled() and not inner.done():
-                worker.close(wait=False)
-
-        outer.add_done_callback(given_up)
-        return outer
+        return _on_worker(worker, fn)
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
     context = contextvars.copy_context()
+    flight = Flight()
+    context.run(current_flight.set, flight)
+
+    def abandoned(done: asyncio.Future[T]) -> None:
+        if done.cancelled():
+            flight.abort()
+
+    future.add_done_callback(abandoned)
 
     def deliver(ok: bool, value: Any) -> None:  # noqa: FBT001 -- private callback
         if future.done():  # cancelled meanwhile: the answer is dropped

@@ -11,6 +11,7 @@ retries off (``total_max_attempts=1``), so the bound is exactly ``max_attempts``
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import tenacity
 from attrs import field, frozen
 
+from jobkit._abort import pause
 from jobkit._aws_errors import is_retryable
 from jobkit._backoff import full_jitter_delay
 from jobkit._validation import as_seconds, delay_range, positive_int, positive_seconds
@@ -100,7 +102,10 @@ class RetryPolicy:
         ``fn`` must raise already-translated jobkit errors; the last one is re-raised.
         """
         sleep = self.sleep if deadline is None else deadline.sleep
-        return tenacity.Retrying(sleep=sleep, **self.tenacity_options(deadline))(fn)
+        # In a call's flight, a real sleep between retries ends when the call is aborted.
+        return tenacity.Retrying(
+            sleep=functools.partial(pause, sleep), **self.tenacity_options(deadline)
+        )(fn)
 
     async def acall(
         self,
