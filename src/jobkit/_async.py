@@ -99,7 +99,8 @@ def in_daemon_thread(fn: Callable[[], T]) -> asyncio.Future[T]:
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
     context = contextvars.copy_context()
-    flight = Flight()
+    # A group's unit has its flight already (its calls run one after another); else a new one.
+    flight = current_flight.get() or Flight()
     context.run(current_flight.set, flight)
 
     def abandoned(done: asyncio.Future[T]) -> None:
@@ -257,7 +258,8 @@ async def drive_group(
     asleep = asleep_for(sleep)
     group = Group(targets, policy, clock(), full_models=full_models)
     pacing = Pacing(rate, clock, sleep, asleep)
-    running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Unit] = {}
+    # Per running unit's task: the flight of its calls, aborted if the group stops early.
+    running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Flight] = {}
     try:
         while not group.done:
             for unit, deadline_at in group.due(clock(), max_workers - len(running)):
@@ -265,8 +267,10 @@ async def drive_group(
                 context = contextvars.copy_context()
                 context.run(current_deadline.set, deadline)
                 context.run(current_rate.set, pacing)
+                flight = Flight()
+                context.run(current_flight.set, flight)
                 task = asyncio.create_task(_run_unit(unit, deadline), context=context)
-                running[task] = unit
+                running[task] = flight
             if running:
                 next_due = group.next_due()
                 timeout = None
@@ -286,5 +290,6 @@ async def drive_group(
             for result in group.pop_finished():
                 yield result
     finally:
-        for task in running:  # cancelled or closed early: no further call starts
+        for task, flight in running.items():  # cancelled or closed early: no call goes on
+            flight.abort()  # at once: the tasks' own cancellation waits for the loop
             task.cancel()
