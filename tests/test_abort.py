@@ -48,18 +48,18 @@ def seconds_until_no_jobkit_thread(limit: float = 3 * PROMPT) -> float:
 
 
 @pytest.fixture
-def ctrl_c() -> Iterator[Callable[[FaultProxy, int], None]]:
-    """``ctrl_c(proxy, n)``: deliver SIGINT to the main thread once the proxy has read n requests."""
+def ctrl_c() -> Iterator[Callable[..., None]]:
+    """``ctrl_c(proxy, n, sig=SIGINT)``: signal the main thread once the proxy has read n requests."""
     threads: list[threading.Thread] = []
 
-    def arm(proxy: FaultProxy, requests: int = 1) -> None:
+    def arm(proxy: FaultProxy, requests: int = 1, sig: int = signal.SIGINT) -> None:
         main = threading.main_thread().ident
         assert main is not None
 
         def fire() -> None:
             if proxy.wait_for(requests, timeout=10):
                 time.sleep(0.2)  # the call is now blocked reading (or sleeping to retry)
-                signal.pthread_kill(main, signal.SIGINT)
+                signal.pthread_kill(main, sig)
 
         thread = threading.Thread(target=fire, name="ctrl-c", daemon=True)
         threads.append(thread)
@@ -69,6 +69,10 @@ def ctrl_c() -> Iterator[Callable[[FaultProxy, int], None]]:
     for thread in threads:
         thread.join(10)
     assert jobkit_threads() == []
+
+
+def _exit(*_: object) -> None:
+    raise SystemExit(143)
 
 
 @pytest.fixture
@@ -81,13 +85,21 @@ def _iot(factory: Callable[..., Any], proxy: FaultProxy, **options: Any) -> IoT:
     return IoT(factory(proxy.url, read_timeout=READ_TIMEOUT), **options)
 
 
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit])
 def test_ctrl_c_during_a_stalled_poll_ends_the_call_thread(
-    stalled: FaultProxy, iot_client_factory: Callable[..., Any], ctrl_c: Any
+    stalled: FaultProxy,
+    iot_client_factory: Callable[..., Any],
+    ctrl_c: Any,
+    interrupt: type[BaseException],
 ) -> None:
     iot = _iot(iot_client_factory, stalled)
-    ctrl_c(stalled, 1)
-    with pytest.raises(KeyboardInterrupt):
-        iot.wait_for_job("stalled-job", policy=WaitPolicy(timeout=60))
+    previous = signal.signal(signal.SIGTERM, _exit)  # a script's SIGTERM handler
+    try:
+        ctrl_c(stalled, 1, signal.SIGINT if interrupt is KeyboardInterrupt else signal.SIGTERM)
+        with pytest.raises(interrupt):
+            iot.wait_for_job("stalled-job", policy=WaitPolicy(timeout=60))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     assert seconds_until_no_jobkit_thread() <= PROMPT, jobkit_threads()
     assert stalled.count() == 1  # and nothing tried again behind the caller's back
 
