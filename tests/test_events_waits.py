@@ -392,3 +392,56 @@ def test_the_command_refuses_a_bad_queue_url_before_any_call(moto: MotoIoT) -> N
     )
     assert code == 2
     assert "queue_url" in err.getvalue() or "--events" in err.getvalue()
+
+
+def _group_scenario(moto: MotoIoT, sqs: Any, queue: str, things: int) -> tuple[str, list[str], Any]:
+    job_id, names = _job(moto, things=things)
+
+    def devices() -> None:
+        for name in names:
+            moto.report(job_id, name, "SUCCEEDED")
+            sqs.send_message(
+                QueueUrl=queue, MessageBody=_execution_event(job_id, name, "SUCCEEDED")
+            )
+
+    return job_id, names, devices
+
+
+def test_a_group_is_woken_by_events_through_its_batched_list_calls(
+    moto: MotoIoT, sqs: Any, queue: str, events: SqsEvents
+) -> None:
+    from jobkit import wait_all  # noqa: PLC0415
+
+    job_id, names, devices = _group_scenario(moto, sqs, queue, things=12)
+    client = moto.client()
+    lists = _describes(client, "ListJobExecutionsForJob")
+    iot = IoT(client)
+    helper = _later(1.0, devices)
+    started = time.monotonic()
+    results = wait_all([iot.job_execution(job_id, n) for n in names], policy=SLOW, events=events)
+    helper.join()
+    assert [r.outcome for r in results] == [results[0].outcome] * 12
+    assert all(r.error is None for r in results)
+    assert time.monotonic() - started < 10  # the fallback alone would take 30 s
+    assert len(lists) <= 8  # one list call covers every woken execution of the job
+
+
+def test_an_async_group_is_woken_by_events(
+    moto: MotoIoT, sqs: Any, queue: str, events: SqsEvents
+) -> None:
+    job_id, names, devices = _group_scenario(moto, sqs, queue, things=5)
+    client = moto.client()
+
+    async def main() -> list[Any]:
+        iot = aio.IoT(client)
+        return await aio.wait_all(
+            [iot.job_execution(job_id, n) for n in names], policy=SLOW, events=events
+        )
+
+    helper = _later(1.0, devices)
+    started = time.monotonic()
+    results = asyncio.run(main())
+    helper.join()
+    assert all(r.error is None and r.outcome is not None for r in results)
+    assert time.monotonic() - started < 10
+    time.sleep(1.2)  # the pump's thread ends within its one-second turn

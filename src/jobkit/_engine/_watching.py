@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from jobkit._engine._operations import Bound
 
-__all__ = ["Watch", "check_events", "watching"]
+__all__ = ["WAKE", "EventPump", "Watch", "check_events", "watching"]
 
 logger = logging.getLogger("jobkit")
 
@@ -87,3 +87,61 @@ def watching(events: Any, bound: Bound[Any]) -> Iterator[Watch | None]:
         yield Watch(source, key)
     finally:
         source.unwatch(key)
+
+
+WAKE = object()
+"""Marks a wake-up in a many-at-once driver's queue of answers: ``(WAKE, key, None)``."""
+
+
+class EventPump:
+    """A group's watch on an event source: one thread receives, and hands each wake-up over.
+
+    ``put`` receives ``(WAKE, key, None)`` for every wake-up of a key the group watches; the
+    driver makes those targets due (:meth:`~jobkit._engine._group.Group.wake`). Targets whose
+    service publishes no events are polled as usual, and the source says so once.
+    """
+
+    def __init__(self, source: Any, group: Any, put: Any) -> None:
+        self.source = source
+        self._stop = threading.Event()
+        self._keys: dict[int, tuple[str, ...]] = {}
+        silent: set[str] = set()
+        for entry in group.entries:
+            op = entry.target.bound.operation
+            if op.events is None:
+                silent.add(op.label)
+                continue
+            key = op.events.key(entry.target.ids)
+            self._keys[id(entry.target)] = key
+            source.watch(key, op.events.recognise())
+        for label in sorted(silent):
+            source.note(f"{label}s publish no events; they are polled as usual")
+        watched = set(group.watched)
+
+        def pump() -> None:
+            while not self._stop.is_set():
+                for wake_up in source.poll(1.0, self._stop):
+                    if wake_up.key in watched:
+                        put((WAKE, wake_up.key, None))
+
+        self._thread = threading.Thread(target=pump, name="jobkit events", daemon=True)
+        self._thread.start()
+
+    def ended(self, target: object) -> None:
+        """A target has its result: stop watching its key."""
+        key = self._keys.pop(id(target), None)
+        if key is not None:
+            self.source.unwatch(key)
+
+    def stop(self, *, join: bool = True) -> None:
+        """Stop receiving (within the source's one-second turn) and watching.
+
+        ``join=False`` (an event loop must not block) lets the thread end on its own, within
+        that second.
+        """
+        self._stop.set()
+        if join:
+            self._thread.join()
+        for key in self._keys.values():
+            self.source.unwatch(key)
+        self._keys.clear()

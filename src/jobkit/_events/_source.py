@@ -331,6 +331,24 @@ class SqsEvents:
             self._note_problem()
         return False
 
+    def poll(self, seconds: float, stop: threading.Event | None = None) -> list[WakeUp]:
+        """One turn of receiving, within ``seconds``: the wake-ups it brought, for any key.
+
+        The many-at-once driver's pump. What it brings is also kept for waits of this process
+        that :meth:`nap` on the same source, until they take it or stop watching.
+        """
+        if not self._turn.acquire(timeout=max(0.0, _timeout(seconds))):
+            return []
+        try:
+            woke = self._receive_turn(seconds, stop)
+        finally:
+            self._turn.release()
+        with self._pending_lock:
+            for wake_up in woke:
+                self._pending[wake_up.key] = wake_up
+        self._note_problem()
+        return woke
+
     def _take(self, key: TargetKey) -> bool:
         with self._pending_lock:
             return self._pending.pop(key, None) is not None
