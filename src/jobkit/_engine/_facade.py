@@ -328,8 +328,11 @@ def unreadable(exc: Exception, operation: str, what: str) -> Exception:
 def checked(
     response: dict[str, Any], require: str | None, operation: str, what: str
 ) -> dict[str, Any]:
-    """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member."""
-    if require is not None and not isinstance(response.get(require), dict):
+    """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member.
+
+    The member is an object, or a list for a listed read (``BatchGetBuilds``' ``builds``).
+    """
+    if require is not None and not isinstance(response.get(require), dict | list):
         raise _malformed(operation, what, f"no {require!r} member")
     return response
 

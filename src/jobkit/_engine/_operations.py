@@ -23,7 +23,7 @@ from jobkit._convert._outcome import Resource
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import NotFoundError
 
-__all__ = ["Batch", "Bound", "Call", "Operation", "Service"]
+__all__ = ["Batch", "Bound", "Call", "Operation", "Option", "Service", "Start"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -95,6 +95,8 @@ class Operation(Generic[R]):
         cancel: the boto3 method that stops it (same ids, never ``force``), if any.
         cancel_params: the boto3 parameters ``cancel`` takes, when not all of ``params``
             (``cancel_job_execution`` takes no execution number).
+        cancel_args: the boto3 parameters ``cancel`` takes, from the checked ids, when they
+            are not the read's (``stop_build`` takes ``id=``, the read ``ids=[...]``).
         refuse: may return why a resource can never end on its own (the wait refuses it).
         batch: how many-at-once waits observe these resources through one list call.
         listed: the item member that holds a resource's id, when the read takes its id as a
@@ -120,6 +122,7 @@ class Operation(Generic[R]):
     wait: str
     cancel: str | None = None
     cancel_params: tuple[str, ...] | None = None
+    cancel_args: Callable[[tuple[Any, ...]], dict[str, Any]] | None = None
     refuse: Callable[[R], str | None] | None = None
     batch: Batch[R] | None = None
     listed: str | None = None
@@ -140,6 +143,8 @@ class Operation(Generic[R]):
             return None
         keep = self.cancel_params
         params = {k: v for k, v in bound.params.items() if keep is None or k in keep}
+        if self.cancel_args is not None:
+            params = self.cancel_args(bound.ids)
         api = "".join(part.capitalize() for part in self.cancel.split("_"))
         return self.cancel, api, params
 
@@ -186,7 +191,8 @@ class Call:
         models: the module of the models (``"jobkit.devicefarm"``).
         response_name: the model of one whole response (one page), in ``models``.
         key: the response member holding the items (or the one resource).
-        model_name: the model of one item, in ``models``.
+        model_name: the model of one item, in ``models``; ``None`` when the items are plain
+            values kept as they are (``ListBuildsForProject`` lists build ids).
         paged: whether the call pages with ``nextToken``.
         page_size: the parameter and value that ask for the largest pages, if any.
     """
@@ -197,19 +203,79 @@ class Call:
     models: str
     response_name: str
     key: str
-    model_name: str
+    model_name: str | None
     paged: bool = True
     page_size: tuple[str, int] | None = None
 
     @property
-    def model(self) -> type[Any]:
-        """The jobkit model of one item (imported on first use)."""
+    def model(self) -> type[Any] | None:
+        """The jobkit model of one item (imported on first use); ``None`` for plain values."""
+        if self.model_name is None:
+            return None
         return cast("type[Any]", model_of(self.models, self.model_name))
 
     @property
     def response(self) -> type[Any]:
         """The jobkit model of one whole response (imported on first use)."""
         return cast("type[Any]", model_of(self.models, self.response_name))
+
+
+@frozen(kw_only=True)
+class Option:
+    """One option of ``jobkit start RESOURCE``: its flag and the facade keyword it fills.
+
+    Args:
+        flag: the command's flag (``"--source-version"``).
+        keyword: the start method's keyword argument (``"source_version"``).
+        help: the flag's help text.
+        metavar: how the help names its value.
+        choices: the values it allows, if a fixed set.
+        default: its value when the flag is not given (``None``: the keyword is not passed).
+        shown: whether the ``started ...`` line on stderr names its value.
+    """
+
+    flag: str
+    keyword: str
+    help: str
+    metavar: str = "VALUE"
+    choices: tuple[str, ...] | None = None
+    default: str | None = None
+    shown: bool = False
+
+
+@frozen(kw_only=True)
+class Start:
+    """How ``jobkit start RESOURCE`` starts one: the facade method, its arguments, what it returns.
+
+    The command prints the started resource's id first on stdout and, with ``--wait``,
+    waits for it through :attr:`operation`'s row (its policy, words and exit codes).
+
+    Args:
+        operation: the row of the resource it starts (its ``command`` is the resource word).
+        method: the sync facade's start method (``"start_build"``).
+        ids: the start method's positional parameters, the command's positional arguments.
+        check: checks the positional values before any client is built (raising
+            ``InvalidArgumentError``).
+        options: the command's options, each a keyword argument of ``method``.
+        started: the start method's positional values and what it returned -> the ids of
+            the started resource, as :attr:`operation` takes them.
+        help: one line for ``jobkit start --help``.
+        description: what ``jobkit start RESOURCE --help`` says first.
+    """
+
+    operation: Operation[Any]
+    method: str
+    ids: tuple[str, ...]
+    check: Callable[..., object]
+    options: tuple[Option, ...] = ()
+    started: Callable[[tuple[Any, ...], Any], tuple[Any, ...]]
+    help: str
+    description: str
+
+    @property
+    def command(self) -> str:
+        """The resource word (``"codebuild-build"``)."""
+        return self.operation.command
 
 
 @frozen(kw_only=True)
@@ -223,6 +289,7 @@ class Service:
         calls: its list and start calls around the waits.
         artifacts: the command words whose resources ``--artifacts DIR`` applies to.
         summary: the module that registers its ``--output summary`` sections, if any.
+        starts: what ``jobkit start`` can start, one :class:`Start` per resource word.
     """
 
     name: str
@@ -231,6 +298,7 @@ class Service:
     calls: tuple[Call, ...] = ()
     artifacts: frozenset[str] = frozenset()
     summary: str | None = None
+    starts: tuple[Start, ...] = ()
 
     def facade_class(self) -> type[Any]:
         """The sync facade class (importing its module)."""
