@@ -5,8 +5,8 @@ resource as a typed model and wait for it to end; :class:`WaitPolicy` and :class
 say how; :func:`as_completed` and :func:`wait_all` wait for many at once under one
 :class:`RateLimit`; :func:`structure` and :func:`unstructure` convert boto3 dicts to models and
 back. The models and enums live in :mod:`jobkit.devicefarm`, :mod:`jobkit.amplify`,
-:mod:`jobkit.iot` and :mod:`jobkit.codebuild`, the errors in :mod:`jobkit.errors`, async facades in :mod:`jobkit.aio`, test helpers in
-:mod:`jobkit.testing`.
+:mod:`jobkit.iot` and :mod:`jobkit.codebuild`, the errors in :mod:`jobkit.errors`, async
+facades in :mod:`jobkit.aio`, test helpers in :mod:`jobkit.testing`.
 
 Names are loaded on first use (PEP 562), so ``import jobkit`` stays cheap and a
 script pays only for the services it touches.
