@@ -142,6 +142,11 @@ class Replay:
             self.operations.append(operation)
             self.regions.append(match[1] if match else "")
 
+    def asked(self, body: dict[str, Any]) -> None:
+        """Record one CodeBuild request's parameters."""
+        with self._lock:
+            self.bodies.append(body)
+
     def downloaded(self, path: str) -> bool:
         """Record one artifact download; whether it should fail."""
         with self._lock:
@@ -192,8 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
         operation = target.rpartition(".")[2]
         self.replay.seen(self.headers.get("Authorization", ""), operation)
         if target.startswith("CodeBuild_"):
-            with self.replay._lock:  # noqa: SLF001 -- the handler is the replay's own
-                self.replay.bodies.append(body)
+            self.replay.asked(body)
             named = (body.get("ids") or [None])[0] or body.get("id") or body.get("projectName")
             self.answer(self.replay.next(("codebuild", operation, str(named))), 400)
             return

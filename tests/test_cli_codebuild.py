@@ -42,9 +42,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
 
 
-def _run(
-    url: str, *argv: str, environ: dict[str, str] | None = None
-) -> tuple[int, str, str]:
+def _run(url: str, *argv: str, environ: dict[str, str] | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main([*argv, "--endpoint-url", url], stdout=out, stderr=err, environ=environ or {})
     return code, out.getvalue(), err.getvalue()
@@ -56,17 +54,23 @@ def _builds(*scenarios: str) -> list[dict[str, Any]]:
 
 def test_wait_failed_summary_shows_the_phase_its_message_and_the_logs(replay: Replay) -> None:
     replay.codebuild("BatchGetBuilds", BUILD, _builds("in_progress", "failed"))
-    code, out, err = _run(replay.url, "wait", "codebuild-build", BUILD, "--output", "summary", *FAST)
+    code, out, err = _run(
+        replay.url, "wait", "codebuild-build", BUILD, "--output", "summary", *FAST
+    )
     assert code == 1, err
     assert out.splitlines() == [
         f"FAILED: {WHAT}",
-        "  status: FAILED (BUILD FAILED: COMMAND_EXECUTION_ERROR: Error while executing command: "
-        "npm test. Reason: exit status 1) -> FAILED",
+        (
+            "  status: FAILED (BUILD FAILED: COMMAND_EXECUTION_ERROR: Error while executing "
+            "command: npm test. Reason: exit status 1) -> FAILED"
+        ),
         "  project: checkout-web (build #43)",
         "  source: 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
         "  failed phase: BUILD FAILED",
-        "  message: COMMAND_EXECUTION_ERROR: Error while executing command: npm test. "
-        "Reason: exit status 1",
+        (
+            "  message: COMMAND_EXECUTION_ERROR: Error while executing command: npm test. "
+            "Reason: exit status 1"
+        ),
         f"  logs: {LOGS}",  # a console link, not presigned: shown
     ]
     assert "IN_PROGRESS" in err
@@ -99,7 +103,9 @@ def test_get_prints_the_build_by_id_or_arn(replay: Replay) -> None:
 
 def test_a_build_codebuild_does_not_know_is_an_aws_error(replay: Replay) -> None:
     replay.codebuild("BatchGetBuilds", BUILD, _builds("not_found"))
-    code, _, err = _run(replay.url, "wait", "codebuild-build", BUILD, "--not-found-grace", "0", *FAST)
+    code, _, err = _run(
+        replay.url, "wait", "codebuild-build", BUILD, "--not-found-grace", "0", *FAST
+    )
     assert code == 5
     assert f"jobkit: aws error: {WHAT} was not found" in err
 
@@ -178,7 +184,9 @@ def test_help_lists_codebuild_with_its_policy(capsys: pytest.CaptureFixture[str]
         return capsys.readouterr().out
 
     wait = help_of("wait")
-    assert "  codebuild-build BUILD_ID\n      CodeBuild build: --timeout 8h, --min-delay 10s" in wait
+    assert (
+        "  codebuild-build BUILD_ID\n      CodeBuild build: --timeout 8h, --min-delay 10s" in wait
+    )
     start = help_of("start")
     assert "codebuild-build" in start
     assert "amplify-job" in start

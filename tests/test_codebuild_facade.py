@@ -102,10 +102,14 @@ def test_a_build_batch_get_builds_does_not_list_is_not_found_after_the_grace() -
 def _timeout_then_stop(client: Any) -> Stubber:
     stubber = Stubber(client)
     for _ in range(3):  # polls at 0, 10 and 20 seconds
-        stubber.add_response("batch_get_builds", load_stub("codebuild", "batch_get_builds", "in_progress"), ASKED)
+        stubber.add_response(
+            "batch_get_builds", load_stub("codebuild", "batch_get_builds", "in_progress"), ASKED
+        )
     stopping = load_stub("codebuild", "stop_build", "stopping")
     stubber.add_response("stop_build", stopping, {"id": BUILD})  # id=, not ids=[...]
-    stubber.add_response("batch_get_builds", load_stub("codebuild", "batch_get_builds", "stopped"), ASKED)
+    stubber.add_response(
+        "batch_get_builds", load_stub("codebuild", "batch_get_builds", "stopped"), ASKED
+    )
     return stubber
 
 
@@ -152,7 +156,9 @@ def test_async_cancel_on_timeout_stops_the_build() -> None:
         _timeout_then_stop(client),
         pytest.raises(WaitTimeoutError, match=r"\(StopBuild\) and AWS accepted it"),
     ):
-        asyncio.run(aio.CodeBuild(client).wait_for_build(BUILD, policy=policy, cancel_on_timeout=True))
+        asyncio.run(
+            aio.CodeBuild(client).wait_for_build(BUILD, policy=policy, cancel_on_timeout=True)
+        )
 
 
 def test_start_build_sends_only_what_it_is_given() -> None:
@@ -165,9 +171,13 @@ def test_start_build_sends_only_what_it_is_given() -> None:
         "idempotencyToken": "ci-run-17",
     }
     with Stubber(client) as stubber:
-        stubber.add_response("start_build", load_stub("codebuild", "start_build", "queued"), expected)
         stubber.add_response(
-            "start_build", load_stub("codebuild", "start_build", "minimal"), {"projectName": "checkout-web"}
+            "start_build", load_stub("codebuild", "start_build", "queued"), expected
+        )
+        stubber.add_response(
+            "start_build",
+            load_stub("codebuild", "start_build", "minimal"),
+            {"projectName": "checkout-web"},
         )
         build = CodeBuild(client).start_build(
             "arn:aws:codebuild:us-east-1:123456789012:project/checkout-web",
@@ -192,7 +202,10 @@ def test_start_build_sends_only_what_it_is_given() -> None:
         ({"project_name": "checkout-web", "source_version": ""}, "source_version is empty"),
         ({"project_name": "checkout-web", "source_version": "main\n"}, "whitespace"),
         ({"project_name": "checkout-web", "environment_variables": [("A", "1")]}, "a dict"),
-        ({"project_name": "checkout-web", "environment_variables": {"CODEBUILD_X": "1"}}, "reserves"),
+        (
+            {"project_name": "checkout-web", "environment_variables": {"CODEBUILD_X": "1"}},
+            "reserves",
+        ),
         ({"project_name": "checkout-web", "environment_variables": {"A B": "1"}}, "whitespace"),
         ({"project_name": "checkout-web", "environment_variables": {"A": 1}}, "as text"),
         ({"project_name": "checkout-web", "timeout_in_minutes": 4}, "from 5 to 2160"),
@@ -236,7 +249,7 @@ def test_list_builds_for_project_reads_every_page() -> None:
 def _batch(scenario: str, ids: list[str]) -> dict[str, Any]:
     """One BatchGetBuilds answer: the scenario's build, once per id."""
     template = load_stub("codebuild", "batch_get_builds", scenario)["builds"][0]
-    builds = []
+    builds: list[dict[str, Any]] = []
     for build_id in ids:
         build = copy.deepcopy(template)
         build["id"] = build_id

@@ -188,6 +188,6 @@ def test_the_async_facade_and_wait_all_over_http(client: Any, project: str) -> N
 
     assert asyncio.run(main()).outcome is Outcome.SUCCEEDED
     sync = CodeBuild(client)
-    ids = [sync.start_build(project).id for _ in range(3)]
+    ids = [sync.start_build(project).id or "" for _ in range(3)]
     results = wait_all([sync.build(i) for i in ids], policy=FakeClock().policy())
     assert [r.outcome for r in results] == [Outcome.SUCCEEDED] * 3

@@ -97,7 +97,7 @@ def _params(service: str, operation: str) -> dict[str, Any]:
         "arn:aws:devicefarm:us-west-2:123456789012:job:5e01a8c7-c861-4c0a-b1d5-5ec6e6c6dd23/x/00000"
     )
     branch = {"appId": "d2a4xexample1", "branchName": "main"}
-    return {
+    table: dict[tuple[str, str], dict[str, Any]] = {
         ("devicefarm", "get_run"): {"arn": arn},
         ("devicefarm", "list_runs"): {"arn": arn},
         ("devicefarm", "list_jobs"): {"arn": arn},
@@ -116,7 +116,8 @@ def _params(service: str, operation: str) -> dict[str, Any]:
         ("codebuild", "start_build"): {"projectName": "checkout-web"},
         ("codebuild", "stop_build"): {"id": _BUILD},
         ("codebuild", "list_builds_for_project"): {"projectName": "checkout-web"},
-    }[service, operation]
+    }
+    return table[service, operation]
 
 
 _BUILD = "checkout-web:1a2b3c42-5c3e-4b1a-9f0d-2e7a6b8c9d0e"

@@ -158,9 +158,10 @@ class Operation(Generic[R]):
         if self.listed is None:
             return raw
         wanted = bound.ids[0]
-        for item in raw if isinstance(raw, list) else ():
-            if isinstance(item, dict) and item.get(self.listed) == wanted:
-                return item
+        items: list[Any] = cast("list[Any]", raw) if isinstance(raw, list) else []  # type: ignore[redundant-cast]
+        for item in items:
+            if isinstance(item, dict) and cast("dict[str, Any]", item).get(self.listed) == wanted:
+                return cast("dict[str, Any]", item)
         msg = f"{bound.what} was not found; check the identifier and the region."
         raise NotFoundError(msg, code="NotFound", operation=self.api)
 

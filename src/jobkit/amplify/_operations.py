@@ -98,7 +98,6 @@ AMPLIFY_JOB: Operation[amplify.Job] = Operation(
 )
 
 
-
 def _started(ids: tuple[Any, ...], summary: amplify.JobSummary) -> tuple[Any, ...]:
     return (*ids, summary.job_id)
 

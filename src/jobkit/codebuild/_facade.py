@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from jobkit import codebuild
 from jobkit._convert._converter import structure
@@ -43,7 +43,8 @@ def _variables(value: object) -> list[dict[str, str]]:
         msg = f"environment_variables is {shown(value, 40)}; pass a dict of names to values."
         raise fail(msg)
     out: list[dict[str, str]] = []
-    for name, text in value.items():  # pyright: ignore[reportUnknownVariableType]
+    pairs = cast("Mapping[object, object]", value)
+    for name, text in pairs.items():
         if not isinstance(name, str) or not name or bad_character(name) is not None:
             msg = (
                 f"environment_variables has the name {shown(name, 40)}; pass names of "

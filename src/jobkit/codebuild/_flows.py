@@ -10,5 +10,7 @@ __all__ = ["build_ids"]
 
 def build_ids(project: str) -> Flow[tuple[str, ...]]:
     """The ids of a project's builds, newest first, all pages."""
-    listed = yield from pages(CODEBUILD_LIST_BUILDS, f"CodeBuild project {project}", {"projectName": project})
+    listed = yield from pages(
+        CODEBUILD_LIST_BUILDS, f"CodeBuild project {project}", {"projectName": project}
+    )
     return tuple(item for item in listed if isinstance(item, str))
