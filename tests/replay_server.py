@@ -11,7 +11,9 @@ NotFoundException. Every request's signing region and operation are recorded.
 
 Device Farm list calls are scripted per ARN and, for later pages, per ``nextToken``
 (ListArtifacts per ``type``). ListArtifacts' presigned URLs are rewritten to point here
-(``/artifacts/...``, their query string kept), so downloads stay on 127.0.0.1.
+(``/artifacts/...``, their query string kept) on a second listener that speaks HTTPS
+(``tests/tls.py``; a client trusts it with ``SSL_CERT_FILE=tls.ca_file()``), so downloads
+stay on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 from jobkit._stubs import load_stub
+from tls import serve_tls
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -84,15 +87,22 @@ class Replay:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         host, port = self._server.server_address[:2]
         self.url = f"http://{host!s}:{port}"
+        self._files = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._files.daemon_threads = True
+        serve_tls(self._files)
+        self._files_thread = threading.Thread(target=self._files.serve_forever, daemon=True)
+        self.files_url = f"https://127.0.0.1:{self._files.server_address[1]}"
 
     def __enter__(self) -> Self:
         self._thread.start()
+        self._files_thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        for server, thread in ((self._server, self._thread), (self._files, self._files_thread)):
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
 
     def devicefarm(
         self,
@@ -169,7 +179,9 @@ class Replay:
         for artifact in artifacts:
             url = urlsplit(str(artifact.get("url") or ""))
             name = str(artifact.get("arn") or "").rsplit("/", 1)[-1]
-            artifact["url"] = f"{self.url}/artifacts/{name}.{artifact.get('extension')}?{url.query}"
+            artifact["url"] = (
+                f"{self.files_url}/artifacts/{name}.{artifact.get('extension')}?{url.query}"
+            )
         return {**body, "artifacts": artifacts}
 
 

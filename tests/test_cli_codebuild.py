@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from cli_helpers import FAST, replay
-from helpers import make_client
+from helpers import make_client, moto_codebuild_answers_json
 from jobkit._cli import main
 from replay_server import Replay, canned
 
@@ -153,7 +153,8 @@ def test_start_without_wait_prints_only_the_id(replay: Replay, tmp_path: Path) -
     assert output.read_text() == f"id={BUILD}\nstatus=IN_PROGRESS\n"
 
 
-def test_start_and_wait_over_moto(moto_server: str) -> None:
+def test_start_and_wait_over_moto(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    moto_codebuild_answers_json(monkeypatch)  # moto labels CodeBuild's JSON "text"
     client = make_client("codebuild", "us-east-1", endpoint_url=moto_server)
     client.create_project(
         name="cli-web",

@@ -308,3 +308,25 @@ def test_the_facade_needs_a_codebuild_client() -> None:
         CodeBuild(make_client("amplify"))
     assert CodeBuild.BUILD_POLICY.timeout == 8 * 3600
     assert repr(CodeBuild(_client()).build(ARN)) == f"<Target CodeBuild build {BUILD}>"
+
+
+def test_a_build_state_change_event_names_the_build() -> None:
+    from jobkit.codebuild._events import EVENT_PATTERN, recognise  # noqa: PLC0415
+
+    event = {
+        "source": "aws.codebuild",
+        "detail-type": "CodeBuild Build State Change",
+        "time": "2026-12-03T11:39:58Z",
+        "detail": {"build-status": "FAILED", "project-name": "checkout-web", "build-id": ARN},
+    }
+    [wake] = recognise(event)
+    events = CodeBuild(_client()).build(ARN).bound.operation.events
+    assert events is not None
+    assert wake.key == ("codebuild", BUILD) == events.key((BUILD,))  # what a wait watches
+    assert wake.status == "FAILED"
+    assert recognise({**event, "source": "aws.amplify"}) == ()
+    assert recognise({**event, "detail": {"build-id": 7}}) == ()
+    assert EVENT_PATTERN == {
+        "source": ["aws.codebuild"],
+        "detail-type": ["CodeBuild Build State Change"],
+    }

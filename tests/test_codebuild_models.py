@@ -581,7 +581,7 @@ def test_the_public_module_is_exactly_its_all() -> None:
     assert dir(codebuild) == sorted(codebuild.__all__)
     for name in codebuild.__all__:
         value = getattr(codebuild, name)
-        assert value.__module__ == "jobkit.codebuild._models", name
+        assert value.__module__ == "jobkit.codebuild", name
     with pytest.raises(AttributeError, match="NoSuchThing"):
         getattr(codebuild, "NoSuchThing")  # noqa: B009
 

@@ -14,6 +14,10 @@ tests must plan around:
 - ``stop_build`` answers STOPPED (any build, even a finished one), phase COMPLETED, every phase
   SUCCEEDED; an unknown id is a ResourceNotFoundException (HTTP 400).
 - ``buildComplete`` stays false throughout; no phase has contexts.
+- Its answers carry the content type ``text`` (it reads botocore's first protocol,
+  ``smithy-rpc-v2-cbor``, while the client speaks ``json``); jobkit's facades refuse a body
+  that is not labelled JSON, so the facade tests relabel them
+  (``helpers.moto_codebuild_answers_json``).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from helpers import make_client
+from helpers import make_client, moto_codebuild_answers_json
 from jobkit import CodeBuild, Outcome, aio, codebuild, extras, structure, wait_all
 from jobkit.errors import NotFoundError
 from jobkit.testing import FakeClock
@@ -39,7 +43,8 @@ _names = iter(range(1_000_000))
 
 
 @pytest.fixture
-def client(moto_server: str) -> Iterator[Any]:
+def client(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    moto_codebuild_answers_json(monkeypatch)
     config = Config(retries={"total_max_attempts": 1, "mode": "standard"})
     made = make_client("codebuild", "us-east-1", endpoint_url=moto_server, config=config)
     yield made

@@ -78,7 +78,9 @@ def as_completed(
     Raises:
         InvalidArgumentError: bad arguments, before any call.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, full_models=full_models
+    )
     return drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
 
 
@@ -92,7 +94,9 @@ async def wait_all(
     full_models: bool = True,
 ) -> list[WaitResult[R]]:
     """Wait for many targets at once; every :class:`WaitResult` in input order."""
-    items, budget = check_group(targets, policy, rate, on_update, max_workers)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, full_models=full_models
+    )
     stream = drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
     results = [r async for r in stream]
     return in_input_order(items, results)

@@ -14,8 +14,9 @@ import attrs
 from jobkit._cli._args import ARTIFACT_RESOURCES, EXIT, RESOURCES, STARTS, parser
 from jobkit._cli._github import GitHub
 from jobkit._cli._live import Progress
-from jobkit._cli._render import render
+from jobkit._cli._render import render, write_lines
 from jobkit._cli._secrets import scrub_text
+from jobkit._cli._sinks import line
 from jobkit._cli._summary import Context, summary_lines
 from jobkit._cli._words import in_command_words
 from jobkit._convert._outcome import Outcome
@@ -137,6 +138,7 @@ class _Command:
         self.started: str | None = None  # the job ``start`` started, until it ends
         self.progress: Progress | None = None
         self.facade: Any = None  # the service's sync facade, imported when first needed
+        self.events: Any = None  # the --events source (a jobkit.SqsEvents), if any
         self.what = f"{self.kind.label} {' '.join(str(i) for i in self.ids if i is not None)}"
         self.words = f"jobkit {args.command} {self.kind.command}"
         # Python's parameter names -> the command's: positional ids upper case, options' flags.
@@ -207,7 +209,7 @@ class _Command:
         result: Any = getattr(self.facade, start.method)(*given, **options)
         self.ids = list(start.started(given, result))
         self.started = self.what = self._bind()
-        self.stdout.write(f"{self.shown_id}\n")
+        self.stdout.write(line(self.shown_id) + "\n")
         self.stdout.flush()
         status = getattr(result, "status", None)
         notes = [str(options[o.keyword]) for o in start.options if o.shown and o.keyword in options]
@@ -218,9 +220,9 @@ class _Command:
         return self._wait(None)
 
     def _say(self, text: str) -> None:
-        """A line on stderr (not progress: --quiet keeps it)."""
+        """A line on stderr (not progress: --quiet keeps it), made safe by ``_sinks.line``."""
         with contextlib.suppress(OSError, ValueError):
-            self.stderr.write(text + "\n")
+            self.stderr.write(line(text) + "\n")
             self.stderr.flush()
 
     def _save_artifacts(self, directory: Path | None) -> None:
@@ -263,11 +265,15 @@ class _Command:
                 policy=policy,
                 on_update=progress.update,
                 cancel_on_timeout=self.args.cancel_on_timeout,
+                events=self.events,
             )
         except WaitTimeoutError as exc:
             self.end()
             self._render(exc.resource, "TIMED_OUT")
             raise
+        finally:
+            if self.events is not None:
+                self.events.close()
         self.started = None
         self.end()
         self._save_artifacts(directory)
@@ -284,11 +290,16 @@ class _Command:
             self.progress.close()
         self.github.end_group()
 
-    def fail(self, message: str, outcome: str | None, resource: Any = None) -> None:
-        """The command ends with an error: say so on stderr, and to GitHub."""
+    def fail(
+        self, message: str, outcome: str | None, resource: Any = None, *, fresh_line: bool = False
+    ) -> None:
+        """The command ends with an error: say so on stderr, and to GitHub.
+
+        ``fresh_line`` starts it on a line of its own (after the ``^C`` a terminal echoes).
+        """
         self.end()
         with contextlib.suppress(OSError, ValueError):
-            self.stderr.write(message + "\n")
+            self.stderr.write(("\n" if fresh_line else "") + line(message) + "\n")
             self.stderr.flush()
         if self.waits:
             self.github.error(message.strip().removeprefix("jobkit: "))
@@ -302,7 +313,7 @@ class _Command:
             rows.append(("status", scrub_text(describe(resource))))
         if self.progress is not None:
             rows.append(("elapsed", f"{self.progress.elapsed():.0f}s"))
-        details = [scrub_text(line) for line in lines[2:]]
+        details = [scrub_text(text) for text in lines[2:]]
         self.github.step_summary(f"jobkit: {self.what}", rows, details)
 
     def _render(self, resource: Any, outcome: str) -> list[str]:
@@ -311,8 +322,7 @@ class _Command:
         if self.github.enabled and resource is not None and self.waits:
             lines = summary_lines(resource, what=self.what, outcome=outcome, context=context)
         if self.args.output == "summary" and lines:
-            for line in lines:
-                self.stdout.write((line if self.args.show_secrets else scrub_text(line)) + "\n")
+            write_lines(self.stdout, lines if self.args.show_secrets else map(scrub_text, lines))
         else:
             render(
                 resource,
@@ -340,6 +350,16 @@ class _Command:
                 f"The AWS profile {self.args.profile!r} does not exist; pass an existing --profile."
             )
             raise InvalidArgumentError(msg, code="ProfileNotFound") from exc
+        queue = getattr(self.args, "events", None)
+        if queue is not None:  # checked here, before the first AWS call of the command
+            from jobkit._events._source import SqsEvents  # noqa: PLC0415 -- --events only
+
+            self.events = SqsEvents(
+                queue,
+                session=session,
+                endpoint_url=self.args.endpoint_url,
+                on_note=lambda text: self._say(f"jobkit: {text}"),
+            )
         return service(self.kind.service).facade_class()(
             session=session,
             endpoint_url=self.args.endpoint_url,
@@ -411,15 +431,19 @@ def main(
                 code = EXIT.TIMEOUT
                 command.fail(f"jobkit: timeout: {_said(exc, command)}", "TIMED_OUT", exc.resource)
             except (AwsError, ConversionError) as exc:
-                command.fail(f"jobkit: aws error: {_said(exc, command)}", None)
+                command.fail(f"jobkit: aws error: {_aws_said(exc, command)}", None)
             except JobkitError as exc:
                 command.fail(f"jobkit: error: {_said(exc, command)}", None)
             except KeyboardInterrupt as exc:
                 code = EXIT.INTERRUPTED
-                command.fail(f"\njobkit: interrupted (Ctrl-C); {_left(exc, command)}", None)
+                command.fail(
+                    f"jobkit: interrupted (Ctrl-C); {_left(exc, command)}", None, fresh_line=True
+                )
         except Terminated as exc:
             code = EXIT.TERMINATED
-            command.fail(f"\njobkit: terminated (SIGTERM); {_left(exc, command)}", None)
+            command.fail(
+                f"jobkit: terminated (SIGTERM); {_left(exc, command)}", None, fresh_line=True
+            )
     out.finish()
     return code
 
@@ -436,6 +460,27 @@ def _left(exc: BaseException, command: _Command) -> str:
 
 def _said_text(text: str, command: _Command) -> str:
     return scrub_text(in_command_words(text, command.words, command.names))
+
+
+_UNREACHED = {  # why AWS was not reached, by the error's code
+    "EndpointConnectionError": "the connection was refused or the host is unknown",
+    "ConnectTimeoutError": "no connection within --connect-timeout",
+    "ConnectionClosedError": "the connection was closed before any answer",
+    "ReadTimeoutError": "no answer within --read-timeout",
+}
+
+
+def _aws_said(exc: AwsError | ConversionError, command: _Command) -> str:
+    """An AWS error; one that shows AWS never answered names the endpoint the command used."""
+    if not isinstance(exc, AwsError) or exc.answered:
+        return _said(exc, command)
+    client = getattr(command.facade, "client", None)
+    endpoint = getattr(getattr(client, "meta", None), "endpoint_url", None) or "its endpoint"
+    reason = _UNREACHED.get(exc.code or "", "the answer was not a readable AWS response")
+    return scrub_text(
+        f"Could not reach AWS at {endpoint}: {reason} ({exc.code}, {exc.operation}); "
+        "check --endpoint-url and --region (or the network), then run the command again."
+    )
 
 
 def _said(exc: BaseException, command: _Command) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from attrs import frozen
 
+from jobkit._engine._flows import Paging
 from jobkit._engine._progress import describe
 from jobkit.errors import JobkitError
 
@@ -109,6 +110,7 @@ def _failed_things(facade: Any, job_id: str) -> list[tuple[str, str, int | None]
     found: list[tuple[str, str, int | None]] = []
     for status in _FAILED_EXECUTIONS:
         token: str | None = None
+        paging = Paging("ListJobExecutionsForJob", f"IoT job {job_id}")
         while len(found) <= _MAX_ITEMS:
             params: dict[str, Any] = {"jobId": job_id, "status": status, "maxResults": 250}
             if token:
@@ -127,7 +129,7 @@ def _failed_things(facade: Any, job_id: str) -> list[tuple[str, str, int | None]
                 found.append(
                     (thing, str(summary.get("status") or status), summary.get("executionNumber"))
                 )
-            token = response.get("nextToken")
+            token = paging.next_token(response)
             if not token:
                 break
     return found

@@ -1,7 +1,7 @@
 """The asyncio drivers: the same wait core and group as the sync ones, awaited.
 
-A boto3 client's calls run on daemon threads (an abandoned call never keeps the
-process alive); an aiobotocore client is awaited natively. Nothing here decides when
+A boto3 client's calls run on daemon threads (a call given up on is aborted, so its
+thread ends at once); an aiobotocore client is awaited natively. Nothing here decides when
 to poll: :class:`~jobkit._engine._core.WaitCore` and :class:`~jobkit._engine._group.Group` do.
 Cancelling the awaiting task stops the wait at once: no further AWS call starts.
 """
@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobkit._convert._outcome import Resource
+from jobkit._engine._abort import Flight, current_flight
 from jobkit._engine._calls import (
     GRACE,
     CallAbandonedError,
@@ -70,28 +71,43 @@ current_worker: contextvars.ContextVar[Worker | None] = contextvars.ContextVar(
 """The worker thread of the async wait running in this context, if any."""
 
 
+def _on_worker(worker: Worker, fn: Callable[[], T]) -> asyncio.Future[T]:
+    """Run ``fn()`` on ``worker``; cancelling the returned future aborts the call."""
+    inner = worker.submit(fn)
+    outer = asyncio.wrap_future(inner)
+
+    def given_up(done: asyncio.Future[T]) -> None:
+        if done.cancelled() and not inner.done():
+            worker.close(wait=False)
+
+    outer.add_done_callback(given_up)
+    return outer
+
+
 def in_daemon_thread(fn: Callable[[], T]) -> asyncio.Future[T]:
     """Run ``fn()`` on a daemon thread (with this context); its result as an asyncio future.
 
     Inside an async wait the wait's one :class:`Worker` thread runs it (a thread per call
     costs more than a local call); a call given up on (cancelled, or past its deadline)
-    abandons that thread, and the next call gets a new one. Unlike ``asyncio.to_thread``,
-    whose executor threads are joined at exit, an abandoned call never keeps the process alive.
+    is aborted, which ends that thread, and the next call gets a new one. Unlike
+    ``asyncio.to_thread``, whose executor threads are joined at exit, a call given up on
+    never keeps the process alive.
     """
     worker = current_worker.get()
     if worker is not None:
-        inner = worker.submit(fn)
-        outer = asyncio.wrap_future(inner)
-
-        def given_up(done: asyncio.Future[T]) -> None:
-            if done.cancelled() and not inner.done():
-                worker.close(wait=False)
-
-        outer.add_done_callback(given_up)
-        return outer
+        return _on_worker(worker, fn)
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
     context = contextvars.copy_context()
+    # A group's unit has its flight already (its calls run one after another); else a new one.
+    flight = current_flight.get() or Flight()
+    context.run(current_flight.set, flight)
+
+    def abandoned(done: asyncio.Future[T]) -> None:
+        if done.cancelled():
+            flight.abort()
+
+    future.add_done_callback(abandoned)
 
     def deliver(ok: bool, value: Any) -> None:  # noqa: FBT001 -- private callback
         if future.done():  # cancelled meanwhile: the answer is dropped
@@ -140,10 +156,11 @@ async def wait_until_terminal(
     on_update: Callable[[R], object] | None = None,
     check: bool = False,
     refuse: Callable[[R], str | None] | None = None,
+    nap: Callable[[float], Awaitable[None]] | None = None,
 ) -> R:
     """Await ``fetch(deadline)`` until the resource is terminal; the sync driver's twin."""
     clock, sleep = policy.clock, policy.sleep
-    asleep = asleep_for(sleep)
+    asleep = nap or asleep_for(sleep)
     core: WaitCore[R] = WaitCore(
         policy, clock(), what=what, operation=operation, check=check, refuse=refuse
     )
@@ -242,7 +259,8 @@ async def drive_group(
     asleep = asleep_for(sleep)
     group = Group(targets, policy, clock(), full_models=full_models)
     pacing = Pacing(rate, clock, sleep, asleep)
-    running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Unit] = {}
+    # Per running unit's task: the flight of its calls, aborted if the group stops early.
+    running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Flight] = {}
     try:
         while not group.done:
             for unit, deadline_at in group.due(clock(), max_workers - len(running)):
@@ -250,8 +268,10 @@ async def drive_group(
                 context = contextvars.copy_context()
                 context.run(current_deadline.set, deadline)
                 context.run(current_rate.set, pacing)
+                flight = Flight()
+                context.run(current_flight.set, flight)
                 task = asyncio.create_task(_run_unit(unit, deadline), context=context)
-                running[task] = unit
+                running[task] = flight
             if running:
                 next_due = group.next_due()
                 timeout = None
@@ -271,5 +291,6 @@ async def drive_group(
             for result in group.pop_finished():
                 yield result
     finally:
-        for task in running:  # cancelled or closed early: no further call starts
+        for task, flight in running.items():  # cancelled or closed early: no call goes on
+            flight.abort()  # at once: the tasks' own cancellation waits for the loop
             task.cancel()

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore
+from jobkit._engine._flows import Paging
 from jobkit._engine._targets import Target, WaitResult
 from jobkit.errors import JobkitError, NotFoundError
 
@@ -175,11 +176,12 @@ def _observe(
             response = yield Request(facade, batch.method, batch.api, what, asked)
             _match(batch, parent, response.get(batch.key) or (), wanted, found)
         return
+    paging = Paging(batch.api, what)
     while True:
         response = yield Request(facade, batch.method, batch.api, what, dict(params))
         _match(batch, parent, response.get(batch.key) or (), wanted, found)
-        token = response.get("nextToken")
-        if not token or len(found) == len(wanted):
+        token = paging.next_token(response)
+        if token is None or len(found) == len(wanted):
             return
         params["nextToken"] = token
 

@@ -3,7 +3,8 @@
 The group decides what is due; this module only does I/O: it runs each due unit's flow
 on a daemon thread (at most ``max_workers`` at a time, never one per target), under
 the group's :class:`RateLimit` (every HTTP request waits for its token, through a
-botocore hook), and abandons a unit still running past its deadline.
+botocore hook), and aborts a unit still running past its deadline, or every running
+unit when the wait stops early (``break``, Ctrl-C).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobkit._convert._outcome import Resource
+from jobkit._engine._abort import CallAbortedError, Flight, current_flight
 from jobkit._engine._calls import GRACE, CallAbandonedError, Pacing, current_deadline, current_rate
 from jobkit._engine._deadline import Deadline
 from jobkit._engine._group import Group, Outcomes, Request, Unit
 from jobkit._engine._rate import DEFAULT_RATE, RateLimit
 from jobkit._engine._targets import Target, WaitResult
-from jobkit._engine._validation import on_update_callable
+from jobkit._engine._validation import flag, on_update_callable
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import InvalidArgumentError, JobkitError
 
@@ -44,6 +46,7 @@ def check_group(
     max_workers: object,
     *,
     sync: bool = False,
+    full_models: object = True,
 ) -> tuple[list[Target[Any]], RateLimit]:
     """Refuse bad arguments of ``as_completed``/``wait_all`` before any call."""
     if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
@@ -70,6 +73,7 @@ def check_group(
         msg = f"rate must be a jobkit.RateLimit or None, got {type(rate).__name__}; pass RateLimit(per_second=5)."
         raise InvalidArgumentError(msg, code="InvalidArgument")
     on_update_callable(on_update)
+    flag(full_models, "full_models")
     if type(max_workers) is not int or not 1 <= max_workers <= 64:  # noqa: PLR2004
         msg = f"max_workers is {max_workers!r}; pass a whole number from 1 to 64."
         raise InvalidArgumentError(msg, code="InvalidArgument")
@@ -137,7 +141,9 @@ def as_completed(
     Raises:
         InvalidArgumentError: bad arguments, before any call.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers, sync=True)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, sync=True, full_models=full_models
+    )
     return _drive(items, policy, budget, on_update, max_workers, full_models=full_models)
 
 
@@ -154,7 +160,9 @@ def wait_all(
 
     Same arguments and rules as :func:`as_completed`.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers, sync=True)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, sync=True, full_models=full_models
+    )
     results = _drive(items, policy, budget, on_update, max_workers, full_models=full_models)
     return in_input_order(items, results)
 
@@ -178,16 +186,19 @@ def _drive(
 ) -> Generator[WaitResult[Any]]:
     driver = _Driver(targets, policy, rate, on_update, max_workers, full_models=full_models)
     group = driver.group
-    while not group.done:
-        for unit, deadline_at in group.due(driver.clock(), max_workers - len(driver.running)):
-            driver.start(unit, deadline_at)
-        if driver.running:
-            driver.collect()
-        else:
-            next_due = group.next_due()
-            if next_due is not None and (delay := next_due - driver.clock()) > 0:
-                driver.sleep(delay)
-        yield from group.pop_finished()
+    try:
+        while not group.done:
+            for unit, deadline_at in group.due(driver.clock(), max_workers - len(driver.running)):
+                driver.start(unit, deadline_at)
+            if driver.running:
+                driver.collect()
+            else:
+                next_due = group.next_due()
+                if next_due is not None and (delay := next_due - driver.clock()) > 0:
+                    driver.sleep(delay)
+            yield from group.pop_finished()
+    finally:  # stopped early (closed, interrupted): no call of the group goes on
+        driver.abort_running()
 
 
 class _Driver:
@@ -212,9 +223,9 @@ class _Driver:
         self.answers: queue.SimpleQueue[tuple[Unit, object, Outcomes | JobkitError]] = (
             queue.SimpleQueue()
         )
-        # Per running unit: its deadline, its thread, and a token that tells its answer from
-        # the late answer of an earlier, abandoned run of the same unit.
-        self.running: dict[Unit, tuple[float, threading.Thread, object]] = {}
+        # Per running unit: its deadline, its thread, and its flight, which also tells its
+        # answer from the late answer of an earlier, aborted run of the same unit.
+        self.running: dict[Unit, tuple[float, threading.Thread, Flight]] = {}
 
     def start(self, unit: Unit, deadline_at: float) -> None:
         """Run the unit's flow on a daemon thread, under the deadline and the rate budget."""
@@ -222,7 +233,8 @@ class _Driver:
         context = contextvars.copy_context()
         context.run(current_deadline.set, deadline)
         context.run(current_rate.set, self.pacing)
-        token = object()
+        flight = Flight()
+        context.run(current_flight.set, flight)
         answers = self.answers
 
         def work() -> None:
@@ -230,10 +242,12 @@ class _Driver:
                 outcome: Outcomes | JobkitError = context.run(_run_flow, unit.flow(), deadline)
             except JobkitError as exc:
                 outcome = exc
-            answers.put((unit, token, outcome))
+            except CallAbortedError:
+                return  # nobody waits for this answer any more
+            answers.put((unit, flight, outcome))
 
         thread = threading.Thread(target=work, name="jobkit many-at-once", daemon=True)
-        self.running[unit] = (deadline_at, thread, token)
+        self.running[unit] = (deadline_at, thread, flight)
         thread.start()
 
     def collect(self) -> None:
@@ -243,20 +257,27 @@ class _Driver:
         if next_due is not None and len(self.running) < self.max_workers:
             wake = min(wake, next_due)
         try:
-            unit, token, outcome = self.answers.get(timeout=max(0.0, wake - self.clock()))
+            unit, flight, outcome = self.answers.get(timeout=max(0.0, wake - self.clock()))
         except queue.Empty:
             self._abandon_expired(self.clock())
             return
         current = self.running.get(unit)
-        if current is not None and current[2] is token:  # else: a late, abandoned answer
+        if current is not None and current[2] is flight:  # else: a late, aborted answer
             del self.running[unit]
             current[1].join()  # it has answered; this only waits for it to exit
             self.group.settle(unit, self.clock(), outcome, self.on_update)
 
+    def abort_running(self) -> None:
+        """Abort every running unit's call: their threads end at once."""
+        for _, _, flight in self.running.values():
+            flight.abort()
+        self.running.clear()
+
     def _abandon_expired(self, now: float) -> None:
         for unit, (at, _, _) in list(self.running.items()):
-            if now >= at + GRACE:  # abandoned: its daemon thread ends with its connection
-                del self.running[unit]
+            if now >= at + GRACE:  # abandoned: its call is aborted, so its thread ends
+                _, _, flight = self.running.pop(unit)
+                flight.abort()
                 error = CallAbandonedError(
                     f"a call for {unit.entries[0].target.what} was still running at the "
                     "deadline and was abandoned; check the network, or raise the timeout.",

@@ -15,7 +15,10 @@ from jobkit._engine._validation import (
     as_seconds,
     delay_range,
     finite_non_negative,
+    flag_value,
+    injected_callable,
     positive_seconds,
+    random_draw,
 )
 from jobkit.errors import InvalidArgumentError
 
@@ -93,10 +96,16 @@ class WaitPolicy:
     not_found_grace: float = field(
         default=_GRACE, converter=_seconds, validator=finite_non_negative
     )
-    use_progress: bool = False
-    clock: Callable[[], float] = field(default=time.monotonic, eq=False, repr=False)
-    sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
-    random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
+    use_progress: bool = field(default=False, validator=flag_value)
+    clock: Callable[[], float] = field(
+        default=time.monotonic, eq=False, repr=False, validator=injected_callable
+    )
+    sleep: Callable[[float], None] = field(
+        default=time.sleep, eq=False, repr=False, validator=injected_callable
+    )
+    random: Callable[[], float] = field(
+        default=random.random, eq=False, repr=False, validator=injected_callable
+    )
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.min_delay, _Default) and not isinstance(self.max_delay, _Default):
@@ -137,7 +146,8 @@ class WaitPolicy:
         ``time_left`` is the estimated time until the resource finishes, if known
         (``None``: unknown, the plain backoff delay).
         """
-        backoff = waiter_delay(attempt, self.min_delay, self.max_delay, self.random())
+        r = random_draw(self.random(), "WaitPolicy")
+        backoff = waiter_delay(attempt, self.min_delay, self.max_delay, r)
         if time_left is None or not self.use_progress:
             return backoff
         return min(backoff, max(self.min_delay, self.ETA_FRACTION * time_left))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobkit import amplify
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._engine._flows import Ask, Flow
 from jobkit.amplify._operations import AMPLIFY_JOB, AMPLIFY_LIST_JOBS
 from jobkit.errors import NotFoundError

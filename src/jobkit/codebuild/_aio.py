@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from jobkit import codebuild
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["CodeBuild"]
 
@@ -63,6 +64,7 @@ class CodeBuild(CodeBuildBase, AsyncFacade["CodeBuildClient"]):
         on_update: Callable[[codebuild.Build], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> codebuild.Build:
         """Wait until the build ends (see :meth:`jobkit.CodeBuild.wait_for_build`)."""
         return await self._wait(
@@ -71,4 +73,5 @@ class CodeBuild(CodeBuildBase, AsyncFacade["CodeBuildClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

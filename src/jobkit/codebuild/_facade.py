@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["CodeBuild", "CodeBuildBase", "started_build"]
 
@@ -176,6 +177,7 @@ class CodeBuild(CodeBuildBase, Facade["CodeBuildClient"]):
         on_update: Callable[[codebuild.Build], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> codebuild.Build:
         """Wait until the build SUCCEEDs, FAILs, FAULTs, TIMES_OUT or is STOPPED.
 
@@ -189,6 +191,9 @@ class CodeBuild(CodeBuildBase, Facade["CodeBuildClient"]):
                 SUCCEEDED (FAILED, FAULT and TIMED_OUT are FAILED; STOPPED is CANCELLED).
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (StopBuild) and say in the error whether AWS accepted.
+            events: a :class:`jobkit.SqsEvents`: a "CodeBuild Build State Change" event
+                naming the build wakes the wait at once, and polls follow a long fallback
+                schedule (a lost event only makes the wait slower). See docs/events.md.
 
         Returns:
             The final model (``is_terminal`` is true); ``failed_phase`` says why it failed.
@@ -206,4 +211,5 @@ class CodeBuild(CodeBuildBase, Facade["CodeBuildClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

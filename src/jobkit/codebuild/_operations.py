@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 # The package's models load on first attribute use (PEP 562), not with this import.
 from jobkit import codebuild
-from jobkit._engine._operations import Batch, Call, Operation, Option, Service, Start
+from jobkit._engine._operations import Batch, Call, Events, Operation, Option, Service, Start
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.codebuild._ids import codebuild_build_id, project_name
 
@@ -92,11 +92,17 @@ CODEBUILD_BUILD: Operation[codebuild.Build] = Operation(
     # covers a default build with room to queue; a longer one raises --timeout. Polls start at
     # 10 s (a build is rarely over sooner) and settle at 60 s (phases last minutes).
     policy=WaitPolicy(timeout=8 * 3600, min_delay=10, max_delay=60),
+    # EventBridge's "CodeBuild Build State Change" wakes the wait; polls only catch a lost event.
+    events=Events(
+        key=lambda ids: ("codebuild", ids[0]),
+        recogniser="jobkit.codebuild._events:recognise",
+        fallback=WaitPolicy(min_delay=30, max_delay=300),
+    ),
     command="codebuild-build",
     get="get_build",
     wait="wait_for_build",
     cancel="stop_build",
-    cancel_args=lambda ids: {"id": ids[0]},
+    cancel_args=lambda bound: {"id": bound.ids[0]},
     listed="id",
     batch=Batch(
         method="batch_get_builds",

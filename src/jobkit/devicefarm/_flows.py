@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from jobkit import devicefarm
+from typing import TYPE_CHECKING
+
 from jobkit._engine._flows import Flow, pages
 from jobkit.devicefarm._operations import (
     DEVICEFARM_LIST_ARTIFACTS,
@@ -11,9 +12,13 @@ from jobkit.devicefarm._operations import (
     DEVICEFARM_LIST_TESTS,
 )
 
+if TYPE_CHECKING:
+    from jobkit import devicefarm
+
 __all__ = ["FAILED_RESULTS", "artifacts", "failed_tests", "run_jobs"]
 
-FAILED_RESULTS = frozenset({devicefarm.ExecutionResult.FAILED, devicefarm.ExecutionResult.ERRORED})
+# ExecutionResult is a StrEnum: its members equal these strings, and the models stay unloaded.
+FAILED_RESULTS = frozenset({"FAILED", "ERRORED"})
 """The test results :func:`failed_tests` reports."""
 
 
