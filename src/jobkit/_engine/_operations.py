@@ -229,6 +229,8 @@ class Service:
         calls: its list and start calls around the waits.
         artifacts: the command words whose resources ``--artifacts DIR`` applies to.
         summary: the module that registers its ``--output summary`` sections, if any.
+        events_wiring: the module whose ``WIRING`` wires its events to a queue
+            (``jobkit events setup``), if AWS publishes its ends as events.
     """
 
     name: str
@@ -237,6 +239,7 @@ class Service:
     calls: tuple[Call, ...] = ()
     artifacts: frozenset[str] = frozenset()
     summary: str | None = None
+    events_wiring: str | None = None
 
     def facade_class(self) -> type[Any]:
         """The sync facade class (importing its module)."""

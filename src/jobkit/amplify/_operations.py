@@ -101,4 +101,5 @@ SERVICE = Service(
     facade="jobkit.amplify._facade:Amplify",
     operations=(AMPLIFY_JOB,),
     calls=(AMPLIFY_LIST_JOBS, AMPLIFY_START_JOB),
+    events_wiring="jobkit.amplify._events_wiring",
 )
