@@ -46,7 +46,7 @@ def _wait_seconds(text: str) -> int:
     except ValueError:
         seconds = -1
     if not 1 <= seconds <= _MAX_WAIT:
-        msg = f"is {text!r}; pass whole seconds from 1 to {_MAX_WAIT} (SQS's longest long poll)"
+        msg = f"{text!r} is not whole seconds from 1 to {_MAX_WAIT} (SQS's longest long poll)"
         raise argparse.ArgumentTypeError(msg)
     return seconds
 

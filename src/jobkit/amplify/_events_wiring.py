@@ -114,7 +114,7 @@ def _steps(_queue: str, options: Mapping[str, str | None]) -> tuple[Step, ...]:
 
     def statement(ctx: Context) -> dict[str, Any]:
         return {
-            "Sid": f"jobkit-{rule}",
+            "Sid": rule,
             "Effect": "Allow",
             "Principal": {"Service": "events.amazonaws.com"},
             "Action": "sqs:SendMessage",
