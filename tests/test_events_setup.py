@@ -12,7 +12,7 @@ import json
 import re
 import urllib.request
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
 
 import pytest
@@ -83,6 +83,11 @@ class Aws:
             return Fault.respond(200, "{}")
         return Fault.respond(200, json.dumps({"eventConfigurations": self.configurations}))
 
+    def forget(self) -> None:
+        """Forget the requests recorded so far (the proxy's rule stays)."""
+        self.proxy.reset()
+        self.proxy.rule = self._rule
+
     def client(self, service: str) -> Any:
         return make_client(service, region_name=REGION, endpoint_url=self.upstream)
 
@@ -96,8 +101,8 @@ class Aws:
 
 @pytest.fixture
 def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
-    reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(reset, timeout=10):  # noqa: S310 -- moto on 127.0.0.1
+    reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")  # noqa: S310
+    with urllib.request.urlopen(reset, timeout=10):  # noqa: S310 -- moto's http on 127.0.0.1
         pass
     for name, value in (
         ("AWS_ACCESS_KEY_ID", "testing"),
@@ -232,8 +237,7 @@ def test_amplify_setup_creates_everything_and_a_second_run_changes_nothing(
     ]
     assert f"--events http://127.0.0.1:{aws.proxy.port}{path(url)}" in out
 
-    aws.proxy.reset()
-    aws.proxy.rule = aws._rule  # noqa: SLF001 -- reset() forgets it
+    aws.forget()
     code, out, _ = aws.jobkit("events", "setup", "amplify", "--queue", queue)
     assert code == 0
     assert [s.split(": ", 1)[1] for s in numbered(out)] == [
@@ -275,9 +279,9 @@ def test_iot_setup_creates_everything_and_a_second_run_changes_nothing(
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
         "Service": "iot.amazonaws.com"
     }
-    document = iam.get_role_policy(RoleName="jobkit-iot-events", PolicyName=f"jobkit-send-to-{queue}")[
-        "PolicyDocument"
-    ]
+    document = iam.get_role_policy(
+        RoleName="jobkit-iot-events", PolicyName=f"jobkit-send-to-{queue}"
+    )["PolicyDocument"]
     assert document["Statement"][0]["Action"] == "sqs:SendMessage"
     assert document["Statement"][0]["Resource"] == f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}"
     for name, topic in (
@@ -285,17 +289,18 @@ def test_iot_setup_creates_everything_and_a_second_run_changes_nothing(
         ("jobkit_job_executions", "$aws/events/jobExecution/#"),
     ):
         rule = iot.get_topic_rule(ruleName=name)["rule"]
-        assert rule["sql"] == f"SELECT * FROM '{topic}'"
+        assert rule["sql"] == f"SELECT * FROM '{topic}'"  # noqa: S608 -- IoT SQL
         assert rule["ruleDisabled"] is False
         assert rule["actions"] == [
             {"sqs": {"queueUrl": through(aws, url), "roleArn": role["Arn"], "useBase64": False}}
         ]
 
-    aws.proxy.reset()
-    aws.proxy.rule = aws._rule  # noqa: SLF001
+    aws.forget()
     code, out, _ = aws.jobkit("events", "setup", "iot", "--queue", queue)
     assert code == 0
-    assert not [s for s in numbered(out) if s.split(": ", 1)[1] in {"created", "updated", "enabled"}]
+    assert not [
+        s for s in numbered(out) if s.split(": ", 1)[1] in {"created", "updated", "enabled"}
+    ]
     assert "already wired, nothing changed" in out
     assert changes(aws.proxy) == []
 
@@ -329,8 +334,7 @@ def test_an_app_id_gets_a_rule_of_its_own_narrowed_to_that_app(aws: Aws, queue: 
 def test_a_given_role_arn_is_used_and_no_role_is_created(aws: Aws, queue: str) -> None:
     iam = aws.client("iam")
     arn = iam.create_role(RoleName="mine", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    aws.proxy.reset()
-    aws.proxy.rule = aws._rule  # noqa: SLF001
+    aws.forget()
     code, out, _ = aws.jobkit("events", "setup", "iot", "--queue", queue, "--role-arn", arn)
     assert code == 0, out
     assert "3. IAM role mine: exists (given by --role-arn; its permissions are not checked)" in out
@@ -395,8 +399,7 @@ def test_an_amplify_event_after_setup_reaches_the_queue_and_check_recognises_it(
             }
         ]
     )
-    aws.proxy.reset()
-    aws.proxy.rule = aws._rule  # noqa: SLF001
+    aws.forget()
     code, out, _ = aws.jobkit("events", "check", "amplify", "--queue", queue, "--wait", "2")
     assert code == 0, out
     assert "message: received one (given back at once" in out
@@ -465,7 +468,17 @@ def test_a_rule_iot_cannot_assume_yet_is_retried_until_iam_settles(aws: Aws, que
     )
     naps: list[float] = []
     args = parser().parse_args(
-        ["events", "setup", "iot", "--queue", queue, "--region", REGION, "--endpoint-url", aws.proxy.url]
+        [
+            "events",
+            "setup",
+            "iot",
+            "--queue",
+            queue,
+            "--region",
+            REGION,
+            "--endpoint-url",
+            aws.proxy.url,
+        ]
     )
     out, err = io.StringIO(), io.StringIO()
     assert run(args, out, err, sleep=naps.append) == 0, err.getvalue()
@@ -488,10 +501,11 @@ def test_creating_the_role_denied_says_to_pass_role_arn(aws: Aws, queue: str) ->
     assert "3. IAM role" not in out
 
 
-def test_an_unreachable_endpoint_is_an_aws_error_naming_it(aws: Aws) -> None:
+@pytest.mark.usefixtures("aws")  # for its credentials
+def test_an_unreachable_endpoint_is_an_aws_error_naming_it() -> None:
+    unreachable = ["--endpoint-url", "http://127.0.0.1:9", "--connect-timeout", "1"]
     args = parser().parse_args(
-        ["events", "check", "iot", "--queue", "q", "--region", REGION]
-        + ["--endpoint-url", "http://127.0.0.1:9", "--connect-timeout", "1"]
+        ["events", "check", "iot", "--queue", "q", "--region", REGION, *unreachable]
     )
     err = io.StringIO()
     assert run(args, io.StringIO(), err) == 5
@@ -513,7 +527,7 @@ def test_an_unreachable_endpoint_is_an_aws_error_naming_it(aws: Aws) -> None:
         (["setup", "ecs", "--queue", "q"], "invalid choice: 'ecs'"),
         (["setup", "iot"], "--queue"),
     ],
-    ids=lambda v: " ".join(v) if isinstance(v, list) else "",
+    ids=lambda v: " ".join(cast("list[str]", v)) if isinstance(v, list) else "",
 )
 def test_bad_flags_are_refused_before_any_call(
     aws: Aws, argv: list[str], said: str, capsys: pytest.CaptureFixture[str]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import time
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from jobkit._cli._durations import duration
 from jobkit._cli._secrets import scrub_text
@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from jobkit._events._wiring import Context, Finding, Step, Wiring
 
 __all__ = ["add_events", "run"]
+
+
+class _Out(Protocol):
+    def write(self, text: str, /) -> int: ...
+    def flush(self) -> None: ...
+
 
 _USAGE, _AWS, _MISSING, _INTERRUPTED = 2, 5, 1, 130
 _MAX_WAIT = 20  # SQS's longest long poll
@@ -131,7 +137,7 @@ def add_events(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 class _Run:
     """One ``jobkit events ...``: its arguments, where it writes, and how far it got."""
 
-    def __init__(self, args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> None:
+    def __init__(self, args: argparse.Namespace, stdout: _Out, stderr: IO[str]) -> None:
         self.args = args
         self.stdout = stdout
         self.stderr = stderr
@@ -233,7 +239,9 @@ def _setup(run: _Run, ctx: Context, steps: Sequence[Step]) -> int:
     args = run.args
     where = f"(region {ctx.region}, account {ctx.account})"
     if args.dry_run:
-        run.say(f"jobkit: dry run, nothing is changed: wiring {run.wiring.label} to queue {ctx.queue} {where}")
+        run.say(
+            f"jobkit: dry run, nothing is changed: wiring {run.wiring.label} to queue {ctx.queue} {where}"
+        )
     else:
         run.say(f"jobkit: wiring {run.wiring.label} to queue {ctx.queue} {where}")
     from jobkit._events._wiring import cli_command  # noqa: PLC0415
@@ -245,7 +253,9 @@ def _setup(run: _Run, ctx: Context, steps: Sequence[Step]) -> int:
             run.say(f"{number}. {step.name}: {finding.state}")
             continue
         if args.dry_run:
-            run.say(f"{number}. {step.name}: {finding.state}; would make {len(finding.calls)} call(s):")
+            run.say(
+                f"{number}. {step.name}: {finding.state}; would make {len(finding.calls)} call(s):"
+            )
             for call in finding.calls:
                 run.say(f"   call: {call.shown()}")
                 run.say(
@@ -268,14 +278,18 @@ def _setup(run: _Run, ctx: Context, steps: Sequence[Step]) -> int:
         left = f"{changed} step(s) would change something" if changed else "nothing to change"
         run.say(f"jobkit: dry run: {left}; run without --dry-run to apply.")
     elif changed:
-        run.say(f"jobkit: wired ({changed} step(s) changed); pass the queue to a wait: --events {url}")
+        run.say(
+            f"jobkit: wired ({changed} step(s) changed); pass the queue to a wait: --events {url}"
+        )
     else:
         run.say(f"jobkit: already wired, nothing changed; pass the queue to a wait: --events {url}")
     return 0
 
 
 def _check(run: _Run, ctx: Context, steps: Sequence[Step]) -> int:
-    run.say(f"jobkit: checking {run.wiring.label} to queue {ctx.queue} (region {ctx.region}, account {ctx.account})")
+    run.say(
+        f"jobkit: checking {run.wiring.label} to queue {ctx.queue} (region {ctx.region}, account {ctx.account})"
+    )
     missing: list[str] = []
     queue_found = False
     for number, step in enumerate(steps, 1):
@@ -309,17 +323,20 @@ def _peek(run: _Run, ctx: Context, wait: int) -> None:
     from jobkit._events._wiring import Call  # noqa: PLC0415
 
     url = ctx.facts["queue_url"]
-    answer = ctx.read(
-        "sqs",
-        "ReceiveMessage",
-        {
-            "QueueUrl": url,
-            "MaxNumberOfMessages": 1,
-            "WaitTimeSeconds": wait,
-            "VisibilityTimeout": 30,
-            "MessageSystemAttributeNames": ["SentTimestamp", "ApproximateReceiveCount"],
-        },
-    ) or {}
+    answer = (
+        ctx.read(
+            "sqs",
+            "ReceiveMessage",
+            {
+                "QueueUrl": url,
+                "MaxNumberOfMessages": 1,
+                "WaitTimeSeconds": wait,
+                "VisibilityTimeout": 30,
+                "MessageSystemAttributeNames": ["SentTimestamp", "ApproximateReceiveCount"],
+            },
+        )
+        or {}
+    )
     messages: list[dict[str, Any]] = list(answer.get("Messages") or [])
     if not messages:
         run.say(f"message: none arrived within {wait}s (start a job, then check again)")
@@ -334,7 +351,11 @@ def _peek(run: _Run, ctx: Context, wait: int) -> None:
     )
     attributes: dict[str, str] = dict(message.get("Attributes") or {})
     sent = attributes.get("SentTimestamp")
-    age = f", sent {max(0, time.time() - int(sent) / 1000):.0f}s ago" if sent and sent.isdigit() else ""
+    age = (
+        f", sent {max(0, time.time() - int(sent) / 1000):.0f}s ago"
+        if sent and sent.isdigit()
+        else ""
+    )
     received = attributes.get("ApproximateReceiveCount", "?")
     run.say(f"message: received one (given back at once{age}, received {received} time(s))")
     decoded = documents(message.get("Body"))
@@ -365,7 +386,7 @@ def _peek(run: _Run, ctx: Context, wait: int) -> None:
 
 def run(
     args: argparse.Namespace,
-    stdout: IO[str],
+    stdout: _Out,
     stderr: IO[str],
     *,
     session: Any = None,

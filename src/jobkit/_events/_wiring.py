@@ -13,6 +13,7 @@ Names no service of jobkit's: SQS (the queue every wiring starts with) is not on
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shlex
@@ -24,7 +25,7 @@ from attrs import field, frozen
 
 from jobkit._engine._aws_errors import translate
 from jobkit._engine._validation import fail, shown
-from jobkit._events._protocol import Recogniser  # noqa: TC001 -- attrs resolves the annotation
+from jobkit._events._protocol import Recogniser
 from jobkit.errors import AccessDeniedError, InvalidArgumentError, JobkitError, ServiceError
 
 __all__ = [
@@ -235,7 +236,12 @@ class Context:
         return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
 
     def read(
-        self, service: str, operation: str, params: Mapping[str, Any], *, missing: Iterable[str] = ()
+        self,
+        service: str,
+        operation: str,
+        params: Mapping[str, Any],
+        *,
+        missing: Iterable[str] = (),
     ) -> dict[str, Any] | None:
         """Make a read call; ``None`` when AWS answers one of the ``missing`` error codes."""
         codes = frozenset(missing)
@@ -331,7 +337,10 @@ def _queue_check(ctx: Context) -> Finding:
     url = str(found["QueueUrl"])
     ctx.facts["queue_url"] = url
     answer = ctx.read(
-        "sqs", "GetQueueAttributes", {"QueueUrl": url, "AttributeNames": ["All"]}, missing=_QUEUE_MISSING
+        "sqs",
+        "GetQueueAttributes",
+        {"QueueUrl": url, "AttributeNames": ["All"]},
+        missing=_QUEUE_MISSING,
     )
     attributes = cast("dict[str, str]", (answer or {}).get("Attributes") or {})
     ctx.facts["attributes"] = attributes
@@ -339,12 +348,14 @@ def _queue_check(ctx: Context) -> Finding:
     if attributes.get("FifoQueue") == "true":  # a name without .fifo cannot be FIFO; a net
         msg = f"--queue {shown(ctx.queue)} is a FIFO queue; pass a standard queue's name."
         raise InvalidArgumentError(msg, code="InvalidArgument")
+    waiting = attributes.get("ApproximateNumberOfMessages", "?")
+    flight = attributes.get("ApproximateNumberOfMessagesNotVisible", "?")
+    retention = attributes.get("MessageRetentionPeriod", "?")
+    visibility = attributes.get("VisibilityTimeout", "?")
     details = (
         f"url {url}",
-        f"{attributes.get('ApproximateNumberOfMessages', '?')} message(s) waiting, "
-        f"{attributes.get('ApproximateNumberOfMessagesNotVisible', '?')} in flight",
-        f"retention {attributes.get('MessageRetentionPeriod', '?')} s, "
-        f"visibility {attributes.get('VisibilityTimeout', '?')} s",
+        f"{waiting} message(s) waiting, {flight} in flight",
+        f"retention {retention} s, visibility {visibility} s",
         "policy: " + ("present" if attributes.get("Policy") else "none"),
     )
     return Finding("exists", details=details)
@@ -356,9 +367,18 @@ def _queue_learn(ctx: Context, call: Call, response: Mapping[str, Any]) -> None:
 
 
 def queue_step(name: str) -> Step:
-    """Create the queue (standard, :data:`QUEUE_ATTRIBUTES`) unless it exists; an existing one
-    is left as it is (its attributes are the owner's), a FIFO one refused."""
+    """The queue: created (standard, :data:`QUEUE_ATTRIBUTES`) unless it exists.
+
+    An existing queue is left as it is (its attributes are its owner's); a FIFO one is refused.
+    """
     return Step(f"queue {name}", _queue_check, _queue_learn)
+
+
+def _sid(statement: object) -> object:
+    """A policy statement's ``Sid`` (None for anything that is not a statement)."""
+    if not isinstance(statement, Mapping):
+        return None
+    return cast("Mapping[str, object]", statement).get("Sid")
 
 
 def queue_policy_step(name: str, statement: Callable[[Context], dict[str, Any]]) -> Step:
@@ -369,18 +389,17 @@ def queue_policy_step(name: str, statement: Callable[[Context], dict[str, Any]])
         text = cast("Mapping[str, str]", ctx.facts.get("attributes") or {}).get("Policy")
         policy: dict[str, Any] = {"Version": "2012-10-17", "Statement": []}
         if text:
-            try:
-                loaded = json.loads(text)
-            except ValueError:
-                loaded = None
-            if isinstance(loaded, dict):
-                policy = cast("dict[str, Any]", loaded)
-        statements = policy.get("Statement") or []
-        if isinstance(statements, dict):
-            statements = [statements]
-        kept = [s for s in cast("list[Any]", statements) if not (isinstance(s, dict) and cast("dict[str, Any]", s).get("Sid") == wanted["Sid"])]
-        present = len(kept) < len(cast("list[Any]", statements))
-        if present and any(same_json(s, wanted) for s in cast("list[Any]", statements)):
+            with contextlib.suppress(ValueError):
+                loaded: object = json.loads(text)
+                if isinstance(loaded, dict):
+                    policy = cast("dict[str, Any]", loaded)
+        listed: object = policy.get("Statement") or []
+        statements = cast(
+            "list[object]", [listed] if isinstance(listed, dict) else listed
+        )  # one statement may stand alone
+        kept = [s for s in statements if _sid(s) != wanted["Sid"]]
+        present = len(kept) < len(statements)
+        if present and any(same_json(s, wanted) for s in statements):
             return Finding(f"allows {wanted['Sid']}")
         merged = {**policy, "Statement": [*kept, wanted]}
         update = Call(

@@ -87,7 +87,10 @@ def _steps(_queue: str, options: Mapping[str, str | None]) -> tuple[Step, ...]:
             for what, bad in (
                 ("its event pattern differs", not same_json(found.get("EventPattern"), pattern)),
                 (f"it is {found.get('State')}", found.get("State") != "ENABLED"),
-                ("it is not on the default bus", found.get("EventBusName") not in (None, "default")),
+                (
+                    "it is not on the default bus",
+                    found.get("EventBusName") not in (None, "default"),
+                ),
             )
             if bad
         ]
@@ -143,7 +146,5 @@ WIRING = Wiring(
             _app_id,
         ),
     ),
-    notes=(
-        "Amplify publishes these events best effort; a lost one only makes the wait slower.",
-    ),
+    notes=("Amplify publishes these events best effort; a lost one only makes the wait slower.",),
 )
