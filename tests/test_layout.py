@@ -81,7 +81,13 @@ def _models(loaded: list[str]) -> list[str]:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--help"], ["wait", "--help"], ["wait", "devicefarm-run", "--help"], ["start", "--help"]],
+    [
+        ["--help"],
+        ["wait", "--help"],
+        ["wait", "devicefarm-run", "--help"],
+        ["start", "--help"],
+        ["events", "setup", "iot", "--help"],
+    ],
     ids=" ".join,
 )
 def test_the_command_help_loads_no_model(argv: list[str]) -> None:
