@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from jobkit._engine._retry import RetryPolicy
     from jobkit._engine._targets import Target, WaitResult
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
     from jobkit.amplify._facade import Amplify
     from jobkit.devicefarm._facade import DeviceFarm
     from jobkit.iot._facade import IoT
@@ -43,6 +44,7 @@ __all__ = [
     "RateLimit",
     "Resource",
     "RetryPolicy",
+    "SqsEvents",
     "Target",
     "WaitPolicy",
     "WaitResult",
@@ -71,6 +73,7 @@ _LAZY = {
     "IoT": "jobkit.iot._facade",
     "RateLimit": "jobkit._engine._rate",
     "RetryPolicy": "jobkit._engine._retry",
+    "SqsEvents": "jobkit._events._source",
     "Target": "jobkit._engine._targets",
     "WaitResult": "jobkit._engine._targets",
     "as_completed": "jobkit._engine._many",

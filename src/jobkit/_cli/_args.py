@@ -178,6 +178,13 @@ def _waiting(parser: argparse.ArgumentParser, policy: WaitPolicy | None) -> None
         + default(policy.not_found_grace if policy else None),
     )
     group.add_argument(
+        "--events",
+        metavar="QUEUE_URL",
+        help="an SQS queue that AWS's end-of-job events reach (Amplify via EventBridge, IoT via "
+        "a topic rule; see 'jobkit events setup'): an event wakes the wait at once and polls "
+        "become a slow safety net; Device Farm, CodeBuild and Batch publish none and are polled",
+    )
+    group.add_argument(
         "--cancel-on-timeout",
         action="store_true",
         help="on timeout, Ctrl-C or SIGTERM, ask AWS to stop the resource (never forced) and "

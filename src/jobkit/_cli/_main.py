@@ -136,6 +136,7 @@ class _Command:
         self.started: str | None = None  # the job ``start`` started, until it ends
         self.progress: Progress | None = None
         self.facade: Any = None  # the service's sync facade, imported when first needed
+        self.events: Any = None  # the --events source (a jobkit.SqsEvents), if any
         self.what = f"{self.kind.label} {' '.join(str(i) for i in self.ids if i is not None)}"
         self.words = f"jobkit {args.command} {self.kind.command}"
 
@@ -249,11 +250,15 @@ class _Command:
                 policy=policy,
                 on_update=progress.update,
                 cancel_on_timeout=self.args.cancel_on_timeout,
+                events=self.events,
             )
         except WaitTimeoutError as exc:
             self.end()
             self._render(exc.resource, "TIMED_OUT")
             raise
+        finally:
+            if self.events is not None:
+                self.events.close()
         self.started = None
         self.end()
         self._save_artifacts(directory)
@@ -330,6 +335,16 @@ class _Command:
                 f"The AWS profile {self.args.profile!r} does not exist; pass an existing --profile."
             )
             raise InvalidArgumentError(msg, code="ProfileNotFound") from exc
+        queue = getattr(self.args, "events", None)
+        if queue is not None:  # checked here, before the first AWS call of the command
+            from jobkit._events._source import SqsEvents  # noqa: PLC0415 -- --events only
+
+            self.events = SqsEvents(
+                queue,
+                session=session,
+                endpoint_url=self.args.endpoint_url,
+                on_note=lambda text: self._say(f"jobkit: {text}"),
+            )
         return service(self.kind.service).facade_class()(
             session=session,
             endpoint_url=self.args.endpoint_url,

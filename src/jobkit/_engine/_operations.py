@@ -17,13 +17,14 @@ import importlib
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar, cast
 
+import attrs
 from attrs import frozen
 
 from jobkit._convert._outcome import Resource
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import NotFoundError
 
-__all__ = ["Batch", "Bound", "Call", "Operation", "Service"]
+__all__ = ["Batch", "Bound", "Call", "Events", "Operation", "Service"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -73,6 +74,29 @@ class Batch(Generic[R]):
 
 
 @frozen(kw_only=True)
+class Events:
+    """How AWS's own events name a resource (a row's ``events``), so they can wake its waits.
+
+    Args:
+        key: the resource's ids -> the target key its service's recogniser builds from an
+            event (``("amplify", app_id, branch, job_id)``).
+        recogniser: the service's recogniser, as ``"module:function"`` (imported by the first
+            wait that watches events).
+        fallback: the delays between polls while events are watched: long, because an event
+            wakes the wait at once; polls only catch an event that was lost.
+    """
+
+    key: Callable[[tuple[Any, ...]], tuple[str, ...]]
+    recogniser: str
+    fallback: WaitPolicy
+
+    def recognise(self) -> Callable[[Any], Any]:
+        """The recogniser function (importing its module)."""
+        module, _, name = self.recogniser.partition(":")
+        return cast("Callable[[Any], Any]", model_of(module, name))
+
+
+@frozen(kw_only=True)
 class Operation(Generic[R]):
     """Everything jobkit needs to know about one get/describe operation.
 
@@ -99,6 +123,7 @@ class Operation(Generic[R]):
             (``stop_build(id=...)`` after ``batch_get_builds(ids=[...])``; a reason to give).
         refuse: may return why a resource can never end on its own (the wait refuses it).
         batch: how many-at-once waits observe these resources through one list call.
+        events: how AWS's events name these resources, when AWS publishes any.
         listed: the item member that holds a resource's id, when the read takes its id as a
             one-element list and answers a list (``BatchGetBuilds``: ``"id"``); an id missing
             from the answer is :class:`~jobkit.errors.NotFoundError`.
@@ -125,6 +150,7 @@ class Operation(Generic[R]):
     cancel_args: Callable[[Bound[R]], dict[str, Any]] | None = None
     refuse: Callable[[R], str | None] | None = None
     batch: Batch[R] | None = None
+    events: Events | None = None
     listed: str | None = None
 
     @property
@@ -165,9 +191,17 @@ class Operation(Generic[R]):
         msg = f"{bound.what} was not found; check the identifier and the region."
         raise NotFoundError(msg, code="NotFound", operation=self.api)
 
-    def policy_for(self, policy: WaitPolicy | None) -> WaitPolicy:
-        """The policy a wait on this operation runs with: ``policy`` over the row's defaults."""
-        return self.policy if policy is None else policy.over(self.policy)
+    def policy_for(self, policy: WaitPolicy | None, *, events: bool = False) -> WaitPolicy:
+        """The policy a wait on this operation runs with: ``policy`` over the row's defaults.
+
+        With ``events`` (and a row that has them), the defaults' delays are the events'
+        fallback schedule; the timeout and the not-found grace stay the row's.
+        """
+        base = self.policy
+        if events and self.events is not None:
+            fallback = self.events.fallback
+            base = attrs.evolve(base, min_delay=fallback.min_delay, max_delay=fallback.max_delay)
+        return base if policy is None else policy.over(base)
 
     def bind(self, *ids: object) -> Bound[R]:
         """Check ``ids`` before any call and return the bound operation."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 # The package's models load on first attribute use (PEP 562), not with this import.
 from jobkit import amplify
-from jobkit._engine._operations import Batch, Call, Operation, Service
+from jobkit._engine._operations import Batch, Call, Events, Operation, Service
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.amplify._ids import amplify_ids
 
@@ -81,6 +81,13 @@ AMPLIFY_JOB: Operation[amplify.Job] = Operation(
     what="Amplify job {job_id} of {app_id}/{branch_name}",
     # Builds and deploys take a few minutes; Amplify stops a build after 30 minutes by default.
     policy=WaitPolicy(timeout=3600, min_delay=5, max_delay=30),
+    # EventBridge's "Amplify Deployment Status Change" wakes the wait; polls only catch a lost
+    # event (best-effort delivery), so they can be minutes apart.
+    events=Events(
+        key=lambda ids: ("amplify", *ids),
+        recogniser="jobkit.amplify._events:recognise",
+        fallback=WaitPolicy(min_delay=15, max_delay=300),
+    ),
     command="amplify-job",
     get="get_job",
     wait="wait_for_job",
