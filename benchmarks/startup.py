@@ -48,6 +48,7 @@ def models_loaded_by_help() -> dict[str, str]:
         out["jobkit " + " ".join(argv)] = done.stdout.strip().splitlines()[-1]
     return out
 
+
 FIRST_STRUCTURE = """
 import json, sys, time
 import jobkit

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jobkit._engine._operations import Call, Operation, Service
+    from jobkit._events._wiring import Wiring
 
-__all__ = ["NAMES", "by_command", "calls", "operations", "service", "services"]
+__all__ = ["NAMES", "by_command", "calls", "operations", "service", "services", "wirings"]
 
 NAMES: tuple[str, ...] = (
     "devicefarm",
@@ -56,3 +57,12 @@ def by_command(word: str) -> Operation[Any]:
         if operation.command == word:
             return operation
     raise KeyError(word)
+
+
+def wirings() -> dict[str, Wiring]:
+    """The services whose events ``jobkit events setup`` wires, by name (their modules imported)."""
+    return {
+        known.name: importlib.import_module(known.events_wiring).WIRING
+        for known in services()
+        if known.events_wiring is not None
+    }

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from jobkit import __version__
 from jobkit._cli._durations import duration, format_duration
-from jobkit._engine._facade import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+from jobkit._engine._timeouts import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 from jobkit._services import operations, services
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=_Formatter,
     )
     top.add_argument("--version", action="version", version=f"jobkit {__version__}")
-    commands = top.add_subparsers(dest="command", required=True, metavar="{get,wait,start}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="{get,wait,start,events}")
     for command, text, codes, waits in (
         ("get", "print a resource (one read, never waits)", _GET_CODES, False),
         ("wait", "block until a resource is terminal, then print it", _WAIT_CODES, True),
@@ -271,6 +271,9 @@ def parser() -> argparse.ArgumentParser:
             if waits:
                 _waiting(leaf, kind.policy)
     _start(commands)
+    from jobkit._cli._events_setup import add_events  # noqa: PLC0415 -- its own module
+
+    add_events(commands, _Formatter)
     return top
 
 

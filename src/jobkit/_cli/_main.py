@@ -418,6 +418,12 @@ def main(
     out = _Stdout(stdout or sys.stdout)
     err = stderr or sys.stderr
     args = parser().parse_args(argv)
+    if args.command == "events":  # jobkit events setup|check: wiring, not waiting
+        from jobkit._cli._events_setup import run  # noqa: PLC0415
+
+        code = run(args, out, err)
+        out.finish()
+        return code
     command = _Command(args, out, err, os.environ if environ is None else environ)
     code = EXIT.AWS
     with _sigterm_as_interrupt(), _library_logs_silenced():

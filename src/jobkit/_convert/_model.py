@@ -8,7 +8,7 @@ survive ``attrs.evolve``. :func:`extras` is the public way to read them.
 
 # No `from __future__ import annotations`: attrs and the converter read real annotations.
 import types
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -78,3 +78,13 @@ def extras(model: object) -> Mapping[str, Any]:
         raise InvalidArgumentError(msg, code="InvalidArgument")
     found = model._extras  # noqa: SLF001  # pyright: ignore[reportPrivateUsage] -- the one public reader
     return found if isinstance(found, types.MappingProxyType) else types.MappingProxyType(found)
+
+
+def name_public_module(names: Iterable[str], namespace: Mapping[str, Any], module: str) -> None:
+    """Make each class in ``names`` say it lives in ``module``, the public one that re-exports it.
+
+    Messages, reprs of the classes and pickles then name ``jobkit.iot.Job``, not the private
+    ``jobkit.iot._models`` where it is defined.
+    """
+    for name in names:
+        namespace[name].__module__ = module

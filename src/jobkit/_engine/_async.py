@@ -301,9 +301,11 @@ class _AsyncDriver:
             loop = asyncio.get_running_loop()
             wakes: asyncio.Queue[tuple[Any, tuple[str, ...], None]] = asyncio.Queue()
             self.wakes = wakes
-            self.pump = EventPump(
-                events, self.group, lambda item: loop.call_soon_threadsafe(wakes.put_nowait, item)
-            )
+
+            def hand(item: tuple[Any, tuple[str, ...], None]) -> None:
+                loop.call_soon_threadsafe(wakes.put_nowait, item)
+
+            self.pump = EventPump(events, self.group, hand)
 
     def start_due(self) -> None:
         """Start a task for every unit due now, up to ``max_workers`` in flight."""

@@ -18,6 +18,7 @@ from jobkit._engine._calls import bounded_call, guard_client
 from jobkit._engine._deadline import Deadline
 from jobkit._engine._progress import describe
 from jobkit._engine._retry import RetryPolicy, http_attempt_bound
+from jobkit._engine._timeouts import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 from jobkit._engine._validation import endpoint_url as check_endpoint_url
 from jobkit._engine._validation import flag, on_update_callable
 from jobkit._engine._validation import region_name as check_region_name
@@ -46,11 +47,6 @@ __all__ = [
 R = TypeVar("R", bound=Resource)
 C = TypeVar("C")
 T = TypeVar("T")
-
-DEFAULT_CONNECT_TIMEOUT = 5.0
-"""Seconds to open a connection, for clients jobkit builds (botocore's default is 60)."""
-DEFAULT_READ_TIMEOUT = 15.0
-"""Seconds to wait for each read of a response, for clients jobkit builds (botocore's: 60)."""
 
 
 class ClientHolder(Generic[C]):
@@ -346,14 +342,18 @@ def checked(
     """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member.
 
     The member is an object, or a list for a listed read (``BatchGetBuilds``' ``builds``).
-    A body that is not JSON (an HTML page from a proxy or a web server at a wrong endpoint)
-    is malformed too: botocore reads it as an empty answer, which a list call would take
-    for an empty page. jobkit's services all answer JSON.
+    An HTML body (a page from a proxy or a web server at a wrong endpoint) is malformed too:
+    botocore reads it as an empty answer, which a list call would take for an empty page.
     """
-    meta: Any = response.get("ResponseMetadata")
-    headers: Any = meta.get("HTTPHeaders") if isinstance(meta, dict) else None
-    kind: Any = headers.get("content-type") if isinstance(headers, dict) else None
-    if isinstance(kind, str) and kind and "json" not in kind.lower():
+    meta: object = response.get("ResponseMetadata")
+    headers: object = (
+        cast("dict[str, Any]", meta).get("HTTPHeaders") if isinstance(meta, dict) else None
+    )
+    kind: object = (
+        cast("dict[str, Any]", headers).get("content-type") if isinstance(headers, dict) else None
+    )
+    # Only an HTML page is refused: AWS answers JSON or (newer protocols) CBOR, never HTML.
+    if isinstance(kind, str) and kind.lower().startswith(("text/html", "application/xhtml")):
         raise _malformed(operation, what, f"a {kind.partition(';')[0][:40]} body, not JSON")
     if require is not None and not isinstance(response.get(require), dict | list):
         raise _malformed(operation, what, f"no {require!r} member")

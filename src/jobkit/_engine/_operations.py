@@ -326,6 +326,8 @@ class Service:
         artifacts: the command words whose resources ``--artifacts DIR`` applies to.
         summary: the module that registers its ``--output summary`` sections, if any.
         starts: what ``jobkit start`` can start, one :class:`Start` per resource word.
+        events_wiring: the module whose ``WIRING`` wires its events to a queue
+            (``jobkit events setup``), if AWS publishes its ends as events.
     """
 
     name: str
@@ -335,6 +337,7 @@ class Service:
     artifacts: frozenset[str] = frozenset()
     summary: str | None = None
     starts: tuple[Start, ...] = ()
+    events_wiring: str | None = None
 
     def facade_class(self) -> type[Any]:
         """The sync facade class (importing its module)."""

@@ -17,7 +17,7 @@ from jobkit._engine._validation import shown
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator
 
     from jobkit._engine._operations import Bound
 
@@ -64,7 +64,7 @@ class Watch:
 
 
 @contextlib.contextmanager
-def watching(events: Any, bound: Bound[Any]) -> Iterator[Watch | None]:
+def watching(events: Any, bound: Bound[Any]) -> Generator[Watch | None]:
     """Watch ``bound``'s resource on ``events`` for the duration; None without events to watch.
 
     A resource whose service publishes no events (Device Farm) is polled as usual, and the

@@ -146,4 +146,5 @@ SERVICE = Service(
     operations=(AMPLIFY_JOB,),
     calls=(AMPLIFY_LIST_JOBS, AMPLIFY_START_JOB),
     starts=(START_JOB,),
+    events_wiring="jobkit.amplify._events_wiring",
 )

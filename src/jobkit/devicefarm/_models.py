@@ -10,7 +10,7 @@ from datetime import datetime
 from attrs import field, frozen
 
 from jobkit._convert._enums import AwsEnum
-from jobkit._convert._model import Model
+from jobkit._convert._model import Model, name_public_module
 from jobkit._convert._outcome import Outcome, with_outcome
 from jobkit._convert._redact import redact_secret, redact_url
 
@@ -922,7 +922,4 @@ class ListArtifactsResponse(Model):
     next_token: str | None = None
 
 
-# The public module is jobkit.devicefarm: messages, reprs of the classes and pickles name it.
-for _name in __all__:
-    globals()[_name].__module__ = "jobkit.devicefarm"
-del _name
+name_public_module(__all__, globals(), "jobkit.devicefarm")

@@ -11,7 +11,7 @@ from datetime import datetime
 from attrs import field, frozen
 
 from jobkit._convert._enums import AwsEnum
-from jobkit._convert._model import Model
+from jobkit._convert._model import Model, name_public_module
 from jobkit._convert._outcome import Outcome, with_outcome
 from jobkit._convert._redact import redact_url
 
@@ -446,7 +446,4 @@ class ListJobExecutionsForJobResponse(Model):
     next_token: str | None = None
 
 
-# The public module is jobkit.iot: messages, reprs of the classes and pickles name it.
-for _name in __all__:
-    globals()[_name].__module__ = "jobkit.iot"
-del _name
+name_public_module(__all__, globals(), "jobkit.iot")

@@ -145,4 +145,5 @@ SERVICE = Service(
     facade="jobkit.iot._facade:IoT",
     operations=(IOT_JOB, IOT_EXECUTION),
     calls=(IOT_LIST_EXECUTIONS,),
+    events_wiring="jobkit.iot._events_wiring",
 )
