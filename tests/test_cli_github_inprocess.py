@@ -188,7 +188,7 @@ def test_a_usage_error(replay: Replay, tmp_path: Path) -> None:
     run = Run(tmp_path)(replay, "wait", "devicefarm-job", BAD_ARN)
     assert run.code == 2
     said = (
-        f"error: arn {BAD_ARN!r} is a Device Farm run ARN, not a job ARN; pass the ARN of one"
+        f"error: ARN {BAD_ARN!r} is a Device Farm run ARN, not a job ARN; pass the ARN of one"
         " of its jobs (aws devicefarm list-jobs --arn RUN_ARN lists them)."
     )
     assert run.err == f"jobkit: {said}\n::error title=jobkit::{said}\n"

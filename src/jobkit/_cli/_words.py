@@ -70,5 +70,6 @@ def in_command_words(
     for pattern, flag in _WORDS:
         message = pattern.sub(flag, message)
     for python, flag in names:
-        message = re.sub(rf"(?<![\w-]){re.escape(python)}(?![\w(])", flag, message)
+        # Not inside a value: 'arn:aws:...' keeps its "arn", the parameter arn becomes ARN.
+        message = re.sub(rf"(?<![\w-]){re.escape(python)}(?![\w(:])", flag, message)
     return _CALL.sub(command or "the command", message)

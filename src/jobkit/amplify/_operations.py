@@ -142,6 +142,7 @@ START_JOB = Start(
 
 SERVICE = Service(
     name="amplify",
+    summary="jobkit.amplify._summary",
     facade="jobkit.amplify._facade:Amplify",
     operations=(AMPLIFY_JOB,),
     calls=(AMPLIFY_LIST_JOBS, AMPLIFY_START_JOB),

@@ -205,6 +205,7 @@ DEVICEFARM_SESSION: Operation[devicefarm.RemoteAccessSession] = Operation(
 
 SERVICE = Service(
     name="devicefarm",
+    summary="jobkit.devicefarm._summary",
     facade="jobkit.devicefarm._facade:DeviceFarm",
     operations=(DEVICEFARM_JOB, DEVICEFARM_RUN, DEVICEFARM_SESSION),
     calls=(

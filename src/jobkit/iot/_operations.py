@@ -142,6 +142,7 @@ IOT_EXECUTION: Operation[iot.JobExecution] = Operation(
 
 SERVICE = Service(
     name="iot",
+    summary="jobkit.iot._summary",
     facade="jobkit.iot._facade:IoT",
     operations=(IOT_JOB, IOT_EXECUTION),
     calls=(IOT_LIST_EXECUTIONS,),
