@@ -21,7 +21,7 @@ from jobkit._convert._enums import AwsEnum
 from jobkit._convert._outcome import Outcome, Resource
 
 if TYPE_CHECKING:
-    from jobkit import aio, amplify, devicefarm, errors, iot, testing
+    from jobkit import aio, amplify, batch, devicefarm, errors, iot, testing
     from jobkit._convert._converter import converter, json_converter, structure, unstructure
     from jobkit._convert._model import extras
     from jobkit._engine._many import as_completed, wait_all
@@ -31,12 +31,14 @@ if TYPE_CHECKING:
     from jobkit._engine._targets import Target, WaitResult
     from jobkit._engine._waiting import WaitPolicy
     from jobkit.amplify._facade import Amplify
+    from jobkit.batch._facade import Batch
     from jobkit.devicefarm._facade import DeviceFarm
     from jobkit.iot._facade import IoT
 
 __all__ = [
     "Amplify",
     "AwsEnum",
+    "Batch",
     "DeviceFarm",
     "IoT",
     "Outcome",
@@ -50,6 +52,7 @@ __all__ = [
     "aio",
     "amplify",
     "as_completed",
+    "batch",
     "converter",
     "describe",
     "devicefarm",
@@ -67,6 +70,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Amplify": "jobkit.amplify._facade",
+    "Batch": "jobkit.batch._facade",
     "DeviceFarm": "jobkit.devicefarm._facade",
     "IoT": "jobkit.iot._facade",
     "RateLimit": "jobkit._engine._rate",
@@ -83,7 +87,7 @@ _LAZY = {
     "extras": "jobkit._convert._model",
     "describe": "jobkit._engine._progress",
 }
-_SUBMODULES = frozenset({"aio", "amplify", "devicefarm", "errors", "iot", "testing"})
+_SUBMODULES = frozenset({"aio", "amplify", "batch", "devicefarm", "errors", "iot", "testing"})
 
 
 def __getattr__(name: str) -> Any:

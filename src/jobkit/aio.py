@@ -31,10 +31,11 @@ if TYPE_CHECKING:
     from jobkit._engine._targets import Target, WaitResult
     from jobkit._engine._waiting import WaitPolicy
     from jobkit.amplify._aio import Amplify
+    from jobkit.batch._aio import Batch
     from jobkit.devicefarm._aio import DeviceFarm
     from jobkit.iot._aio import IoT
 
-__all__ = ["Amplify", "AsyncFacade", "DeviceFarm", "IoT", "as_completed", "wait_all"]
+__all__ = ["Amplify", "AsyncFacade", "Batch", "DeviceFarm", "IoT", "as_completed", "wait_all"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -42,6 +43,7 @@ R = TypeVar("R", bound=Resource)
 _LAZY = {
     "Amplify": "jobkit.amplify._aio",
     "AsyncFacade": "jobkit._engine._async_facade",
+    "Batch": "jobkit.batch._aio",
     "DeviceFarm": "jobkit.devicefarm._aio",
     "IoT": "jobkit.iot._aio",
 }

@@ -347,7 +347,7 @@ def checked(
     kind: Any = headers.get("content-type") if isinstance(headers, dict) else None
     if isinstance(kind, str) and kind and "json" not in kind.lower():
         raise _malformed(operation, what, f"a {kind.partition(';')[0][:40]} body, not JSON")
-    if require is not None and not isinstance(response.get(require), dict):
+    if require is not None and not isinstance(response.get(require), dict | list):
         raise _malformed(operation, what, f"no {require!r} member")
     return response
 
