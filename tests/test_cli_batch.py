@@ -22,7 +22,7 @@ from cli_helpers import FAST
 from jobkit._cli import main
 from jobkit.batch._operations import TERMINATE_REASON
 from jobkit.testing import load_stub
-from test_batch_moto import _client, _submit, endpoint, queue
+from test_batch_moto import batch_client, endpoint, queue, submit
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -163,7 +163,9 @@ def test_get_prints_the_job_as_json(replay: BatchReplay) -> None:
     assert replay.requests == [("describejobs", {"jobs": [JOB]})] * 2  # the ARN read as its id
 
 
-@pytest.mark.parametrize(("scenario", "exit_code"), [("succeeded", 0), ("terminated", 3), ("cancelled", 3)])
+@pytest.mark.parametrize(
+    ("scenario", "exit_code"), [("succeeded", 0), ("terminated", 3), ("cancelled", 3)]
+)
 def test_exit_codes_follow_the_outcome(replay: BatchReplay, scenario: str, exit_code: int) -> None:
     replay.script("describejobs", _jobs(scenario))
     code, _, err = _run(replay.url, "wait", "batch-job", JOB, *FAST)
@@ -215,9 +217,11 @@ def test_wait_help_lists_the_resource_and_its_defaults() -> None:
 
 
 def test_moto_submitted_job_waits_to_success(endpoint: str, queue: str) -> None:
-    submitted = _submit(endpoint, queue)
+    submitted = submit(endpoint, queue)
     assert submitted.job_id is not None
-    code, out, err = _run(endpoint, "wait", "batch-job", submitted.job_id, "--output", "summary", *FAST)
+    code, out, err = _run(
+        endpoint, "wait", "batch-job", submitted.job_id, "--output", "summary", *FAST
+    )
     assert code == 0, err
     assert out.splitlines()[0] == f"SUCCEEDED: Batch job {submitted.job_id}"
     assert f"  logs: etl/default/{submitted.job_id} (log group /aws/batch/job)" in out.splitlines()
@@ -227,11 +231,11 @@ def test_moto_failed_and_terminated_jobs_exit_1_and_3(
     endpoint: str, queue: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MOTO_SIMPLE_BATCH_FAIL_AFTER", "0")
-    failed = _submit(endpoint, queue).job_id
-    stopped = _submit(endpoint, queue).job_id
+    failed = submit(endpoint, queue).job_id
+    stopped = submit(endpoint, queue).job_id
     assert failed is not None
     assert stopped is not None
-    _client(endpoint).terminate_job(jobId=stopped, reason=TERMINATE_REASON)
+    batch_client(endpoint).terminate_job(jobId=stopped, reason=TERMINATE_REASON)
     assert _run(endpoint, "wait", "batch-job", failed, *FAST)[0] == 1
     code, out, _ = _run(endpoint, "wait", "batch-job", stopped, "--output", "summary", *FAST)
     assert code == 3

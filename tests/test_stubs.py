@@ -64,8 +64,10 @@ def test_stub_passes_botocore_validation(service: str, operation: str, scenario:
     )
     shape = output_shape(service, operation)
     report: Any = ParamValidator().validate(_modelled_only(response, shape), shape)  # pyright: ignore[reportUnknownMemberType]
-    problems = report.generate_report().splitlines() if report.has_errors() else []
-    omitted = {f"Missing required parameter in {m}" for m in AWS_OMITS.get((service, operation), ())}
+    problems: list[str] = report.generate_report().splitlines() if report.has_errors() else []
+    omitted = {
+        f"Missing required parameter in {m}" for m in AWS_OMITS.get((service, operation), ())
+    }
     assert set(problems) <= omitted, problems
     with (Stubber if problems else BotocoreStubber)(client) as stubber:
         stubber.add_response(operation, _modelled_only(copy.deepcopy(response), shape))
@@ -106,7 +108,7 @@ def _params(service: str, operation: str) -> dict[str, Any]:
         "arn:aws:devicefarm:us-west-2:123456789012:job:5e01a8c7-c861-4c0a-b1d5-5ec6e6c6dd23/x/00000"
     )
     branch = {"appId": "d2a4xexample1", "branchName": "main"}
-    return {
+    known: dict[tuple[str, str], dict[str, Any]] = {
         ("devicefarm", "get_run"): {"arn": arn},
         ("devicefarm", "list_runs"): {"arn": arn},
         ("devicefarm", "list_jobs"): {"arn": arn},
@@ -122,10 +124,15 @@ def _params(service: str, operation: str) -> dict[str, Any]:
         ("iot", "describe_job"): {"jobId": "ota"},
         ("iot", "describe_job_execution"): {"jobId": "ota", "thingName": "sensor-0042"},
         ("batch", "describe_jobs"): {"jobs": [_JOB]},
-        ("batch", "submit_job"): {"jobName": "nightly-etl", "jobQueue": "nightly", "jobDefinition": "etl"},
+        ("batch", "submit_job"): {
+            "jobName": "nightly-etl",
+            "jobQueue": "nightly",
+            "jobDefinition": "etl",
+        },
         ("batch", "terminate_job"): {"jobId": _JOB, "reason": "Stopped by jobkit"},
         ("batch", "list_jobs"): {"jobQueue": "nightly"},
-    }[service, operation]
+    }
+    return known[service, operation]
 
 
 _JOB = "4b6a7c2e-1f3d-4e5a-9b8c-0d1e2f3a4b02"

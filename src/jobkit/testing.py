@@ -139,7 +139,8 @@ class Stubber(_BotocoreStubber):
     def _validate_response(self, shape: Any, response: Any) -> None:
         # botocore's hook for checking a queued response; the same check, less "required".
         if shape is None:
-            super()._validate_response(shape, response)  # pyright: ignore[reportUnknownMemberType]
+            base: Any = super()  # the hook is botocore's, undeclared in its stubs
+            base._validate_response(shape, response)  # noqa: SLF001 -- our superclass's
             return
         report: Any = ParamValidator().validate(response, shape)  # pyright: ignore[reportUnknownMemberType]
         # The report keeps (kind, name, details) per problem; it has no public way to drop some.

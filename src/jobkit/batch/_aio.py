@@ -54,7 +54,9 @@ class Batch(BatchBase, AsyncFacade["BatchClient"]):
     ) -> tuple[batch.JobSummary, ...]:
         """Return a queue's jobs in ``status``, or in every status (see :meth:`jobkit.Batch.list_jobs`)."""
         queue = checked_queue(job_queue)
-        flow = _flows.job_summaries(f"Batch job queue {queue}", {"jobQueue": queue}, self._statuses(status))
+        flow = _flows.job_summaries(
+            f"Batch job queue {queue}", {"jobQueue": queue}, self._statuses(status)
+        )
         return await self._run(flow)
 
     async def list_array_children(
@@ -62,7 +64,9 @@ class Batch(BatchBase, AsyncFacade["BatchClient"]):
     ) -> tuple[batch.JobSummary, ...]:
         """Return an array job's children in ``status``, or in every status, all pages."""
         parent = checked_job_id(job_id)
-        flow = _flows.job_summaries(f"Batch job {parent}", {"arrayJobId": parent}, self._statuses(status))
+        flow = _flows.job_summaries(
+            f"Batch job {parent}", {"arrayJobId": parent}, self._statuses(status)
+        )
         return await self._run(flow)
 
     async def wait_for_job(

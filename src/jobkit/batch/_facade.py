@@ -68,7 +68,9 @@ class BatchBase(ClientHolder["BatchClient"]):
         array_size: object,
     ) -> dict[str, Any]:
         """Check submit_job's arguments before any request; return SubmitJob's parameters."""
-        name = plain(job_name, "job_name", "a Batch job name", "pass up to 128 letters, digits, '-' or '_'.")
+        name = plain(
+            job_name, "job_name", "a Batch job name", "pass up to 128 letters, digits, '-' or '_'."
+        )
         if not _JOB_NAME.fullmatch(name):
             msg = (
                 f"job_name {shown(name, 40)} is not a Batch job name; pass up to 128 letters, "
@@ -87,11 +89,12 @@ class BatchBase(ClientHolder["BatchClient"]):
             "jobDefinition": definition,
         }
         if parameters is not None:
+            given: object = parameters  # as passed, for the message
             if not isinstance(parameters, Mapping) or not all(
                 isinstance(k, str) and isinstance(v, str)
                 for k, v in parameters.items()  # pyright: ignore[reportUnknownVariableType]
             ):
-                msg = f"parameters is {shown(parameters, 40)}; pass a dict of names to text values."
+                msg = f"parameters is {shown(given, 40)}; pass a dict of names to text values."
                 raise fail(msg)
             params["parameters"] = dict(parameters)  # pyright: ignore[reportUnknownArgumentType]
         if array_size is not None:
@@ -159,7 +162,9 @@ class Batch(BatchBase, Facade["BatchClient"]):
         SUBMITTED first.
         """
         queue = checked_queue(job_queue)
-        flow = _flows.job_summaries(f"Batch job queue {queue}", {"jobQueue": queue}, self._statuses(status))
+        flow = _flows.job_summaries(
+            f"Batch job queue {queue}", {"jobQueue": queue}, self._statuses(status)
+        )
         return self._run(flow)
 
     def list_array_children(
@@ -167,7 +172,9 @@ class Batch(BatchBase, Facade["BatchClient"]):
     ) -> tuple[batch.JobSummary, ...]:
         """Return an array job's children in ``status``, or in every status, all pages."""
         parent = checked_job_id(job_id)
-        flow = _flows.job_summaries(f"Batch job {parent}", {"arrayJobId": parent}, self._statuses(status))
+        flow = _flows.job_summaries(
+            f"Batch job {parent}", {"arrayJobId": parent}, self._statuses(status)
+        )
         return self._run(flow)
 
     def wait_for_job(

@@ -74,7 +74,9 @@ BATCH_LIST_JOBS = Call(
 )
 
 
-def _read_job(item: dict[str, Any], _: dict[str, Any]) -> tuple[tuple[Hashable, ...], batch.JobDetail]:
+def _read_job(
+    item: dict[str, Any], _: dict[str, Any]
+) -> tuple[tuple[Hashable, ...], batch.JobDetail]:
     return (item.get("jobId"),), _structure(item, batch.JobDetail)
 
 
