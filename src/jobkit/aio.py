@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from jobkit._convert._outcome import Resource
 from jobkit._engine._async import drive_group
 from jobkit._engine._many import DEFAULT_WORKERS, check_group, in_input_order
+from jobkit._engine._watching import check_events
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Callable, Iterable
@@ -30,12 +31,23 @@ if TYPE_CHECKING:
     from jobkit._engine._rate import RateLimit
     from jobkit._engine._targets import Target, WaitResult
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
     from jobkit.amplify._aio import Amplify
     from jobkit.batch._aio import Batch
+    from jobkit.codebuild._aio import CodeBuild
     from jobkit.devicefarm._aio import DeviceFarm
     from jobkit.iot._aio import IoT
 
-__all__ = ["Amplify", "AsyncFacade", "Batch", "DeviceFarm", "IoT", "as_completed", "wait_all"]
+__all__ = [
+    "Amplify",
+    "AsyncFacade",
+    "Batch",
+    "CodeBuild",
+    "DeviceFarm",
+    "IoT",
+    "as_completed",
+    "wait_all",
+]
 
 R = TypeVar("R", bound=Resource)
 
@@ -44,6 +56,7 @@ _LAZY = {
     "Amplify": "jobkit.amplify._aio",
     "AsyncFacade": "jobkit._engine._async_facade",
     "Batch": "jobkit.batch._aio",
+    "CodeBuild": "jobkit.codebuild._aio",
     "DeviceFarm": "jobkit.devicefarm._aio",
     "IoT": "jobkit.iot._aio",
 }
@@ -70,6 +83,7 @@ def as_completed(
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
     full_models: bool = True,
+    events: SqsEvents | None = None,
 ) -> AsyncGenerator[WaitResult[R]]:
     """Wait for many targets at once; an async iterator of each :class:`WaitResult` as it ends.
 
@@ -81,7 +95,15 @@ def as_completed(
     items, budget = check_group(
         targets, policy, rate, on_update, max_workers, full_models=full_models
     )
-    return drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
+    return drive_group(
+        items,
+        policy,
+        budget,
+        on_update,
+        max_workers,
+        full_models=full_models,
+        events=check_events(events),
+    )
 
 
 async def wait_all(
@@ -92,11 +114,20 @@ async def wait_all(
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
     full_models: bool = True,
+    events: SqsEvents | None = None,
 ) -> list[WaitResult[R]]:
     """Wait for many targets at once; every :class:`WaitResult` in input order."""
     items, budget = check_group(
         targets, policy, rate, on_update, max_workers, full_models=full_models
     )
-    stream = drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
+    stream = drive_group(
+        items,
+        policy,
+        budget,
+        on_update,
+        max_workers,
+        full_models=full_models,
+        events=check_events(events),
+    )
     results = [r async for r in stream]
     return in_input_order(items, results)

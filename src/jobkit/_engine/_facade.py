@@ -22,6 +22,7 @@ from jobkit._engine._validation import endpoint_url as check_endpoint_url
 from jobkit._engine._validation import flag, on_update_callable
 from jobkit._engine._validation import region_name as check_region_name
 from jobkit._engine._waiting import WaitPolicy
+from jobkit._engine._watching import check_events, watching
 from jobkit.errors import InvalidArgumentError, JobkitError, ServiceError
 
 if TYPE_CHECKING:
@@ -210,11 +211,14 @@ class Facade(ClientHolder[C]):
         on_update: Callable[[R], object] | None,
         check: bool,
         cancel_on_timeout: bool = False,
+        events: Any = None,
     ) -> R:
         """Wait for a bound operation's resource to end; see ``wait_for_*``.
 
         With ``cancel_on_timeout``, a deadline or an interrupt (Ctrl-C, the command's
         SIGTERM) first asks AWS to stop the resource; the raised error says how that went.
+        With ``events`` (a :class:`jobkit.SqsEvents`), an event naming the resource ends the
+        sleep before the next poll, and polls follow the row's longer fallback schedule.
         """
         # The driver and the stop rules load with the first wait: importing a facade stays cheap.
         from jobkit._engine._stopping import annotate, interrupts  # noqa: PLC0415
@@ -224,9 +228,9 @@ class Facade(ClientHolder[C]):
         on_update_callable(on_update)
         flag(check, "check")
         flag(cancel_on_timeout, "cancel_on_timeout")
+        check_events(events)
         op = bound.operation
         convert = Reuse(op.model)  # one per wait: waits through one facade share nothing
-        chosen = op.policy_for(policy)
 
         def fetch(deadline: Deadline) -> R:
             response = self._call(
@@ -234,20 +238,23 @@ class Facade(ClientHolder[C]):
             )
             return convert(op.resource(response, bound))
 
-        try:
-            return wait_until_terminal(
-                fetch,
-                what=bound.what,
-                operation=op.api,
-                policy=chosen,
-                on_update=on_update,
-                check=check,
-                refuse=op.refuse,
-            )
-        except BaseException as exc:
-            if cancel_on_timeout and interrupts(exc):
-                annotate(exc, self._stop(bound, chosen))
-            raise
+        with watching(events, bound) as watch:
+            chosen = op.policy_for(policy, events=watch is not None)
+            try:
+                return wait_until_terminal(
+                    fetch,
+                    what=bound.what,
+                    operation=op.api,
+                    policy=chosen,
+                    on_update=on_update,
+                    check=check,
+                    refuse=op.refuse,
+                    nap=None if watch is None else watch.nap,
+                )
+            except BaseException as exc:
+                if cancel_on_timeout and interrupts(exc):
+                    annotate(exc, self._stop(bound, chosen))
+                raise
 
     def _stop(self, bound: Bound[R], policy: WaitPolicy) -> str:
         """Ask AWS to stop ``bound``'s resource (never with force); say what happened."""
@@ -338,6 +345,7 @@ def checked(
 ) -> dict[str, Any]:
     """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member.
 
+    The member is an object, or a list for a listed read (``BatchGetBuilds``' ``builds``).
     A body that is not JSON (an HTML page from a proxy or a web server at a wrong endpoint)
     is malformed too: botocore reads it as an empty answer, which a list call would take
     for an empty page. jobkit's services all answer JSON.

@@ -11,6 +11,7 @@ retries off (``total_max_attempts=1``), so the bound is exactly ``max_attempts``
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import field, frozen
 
+from jobkit._engine._abort import pause
 from jobkit._engine._aws_errors import is_retryable
 from jobkit._engine._backoff import full_jitter_delay
 from jobkit._engine._validation import (
@@ -112,7 +114,10 @@ class RetryPolicy:
         sleep = self.sleep if deadline is None else deadline.sleep
         import tenacity  # noqa: PLC0415 -- see tenacity_options
 
-        return tenacity.Retrying(sleep=sleep, **self.tenacity_options(deadline))(fn)
+        # In a call's flight, a real sleep between retries ends when the call is aborted.
+        return tenacity.Retrying(
+            sleep=functools.partial(pause, sleep), **self.tenacity_options(deadline)
+        )(fn)
 
     async def acall(
         self,

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from jobkit import devicefarm
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["DeviceFarm"]
 
@@ -72,6 +73,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.Run], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.Run:
         """Wait until the run is COMPLETED and return it (defaults: :attr:`RUN_POLICY`)."""
         bound = DEVICEFARM_RUN.bind(arn)
@@ -81,6 +83,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
 
     async def get_job(self, arn: str) -> devicefarm.Job:
@@ -99,6 +102,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.Job], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.Job:
         """Wait until the job is COMPLETED and return it (defaults: :attr:`JOB_POLICY`)."""
         bound = DEVICEFARM_JOB.bind(arn)
@@ -108,6 +112,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
 
     async def wait_for_remote_access_session(
@@ -118,6 +123,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.RemoteAccessSession], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.RemoteAccessSession:
         """Wait until the session is COMPLETED and return it (defaults: :attr:`SESSION_POLICY`)."""
         bound = DEVICEFARM_SESSION.bind(arn)
@@ -127,4 +133,5 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from jobkit import devicefarm
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["DeviceFarm", "DeviceFarmBase"]
 
@@ -153,6 +154,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.Run], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.Run:
         """Wait until the run is COMPLETED and return it (defaults: :attr:`RUN_POLICY`).
 
@@ -165,6 +167,8 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (StopRun, never forced) and say in the error whether AWS accepted.
+            events: ignored: Device Farm publishes no state-change events, so the wait
+                polls as usual (and the source says so once).
 
         Returns:
             The final model (``is_terminal`` is true).
@@ -184,6 +188,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
 
     def wait_for_job(
@@ -194,6 +199,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.Job], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.Job:
         """Wait until the job is COMPLETED and return it (defaults: :attr:`JOB_POLICY`).
 
@@ -206,6 +212,8 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (StopJob, never forced) and say in the error whether AWS accepted.
+            events: ignored: Device Farm publishes no state-change events, so the wait
+                polls as usual (and the source says so once).
 
         Returns:
             The final model (``is_terminal`` is true).
@@ -225,6 +233,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
 
     def wait_for_remote_access_session(
@@ -235,6 +244,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.RemoteAccessSession], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.RemoteAccessSession:
         """Wait until the session is COMPLETED and return it (defaults: :attr:`SESSION_POLICY`).
 
@@ -247,6 +257,8 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (StopRemoteAccessSession, never forced) and say in the error whether AWS accepted.
+            events: ignored: Device Farm publishes no state-change events, so the wait
+                polls as usual (and the source says so once).
 
         Returns:
             The final model (``is_terminal`` is true).
@@ -266,4 +278,5 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

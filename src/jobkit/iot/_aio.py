@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from jobkit._convert._outcome import Outcome
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["IoT"]
 
@@ -72,6 +73,7 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
         on_update: Callable[[iot.Job], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> iot.Job:
         """Wait until a SNAPSHOT job is COMPLETED, CANCELED or being deleted (see the sync method)."""
         bound = IOT_JOB.bind(job_id)
@@ -82,6 +84,7 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
             on_update=on_update,
             check=False,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
         if not check:
             return job
@@ -103,6 +106,7 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
         on_update: Callable[[iot.JobExecution], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> iot.JobExecution:
         """Wait until the execution reaches a terminal status (cancels the execution, not the job)."""
         bound = IOT_EXECUTION.bind(job_id, thing_name, execution_number)
@@ -112,4 +116,5 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
