@@ -342,3 +342,25 @@ def test_many_at_once_a_missing_job_is_not_found_and_the_others_end() -> None:
     assert results[0].outcome is Outcome.SUCCEEDED
     assert isinstance(results[1].error, NotFoundError)
     assert gone in str(results[1].error)
+
+
+def test_a_job_state_change_event_names_the_job() -> None:
+    from jobkit.batch._events import EVENT_PATTERN, recognise  # noqa: PLC0415
+
+    event = {
+        "source": "aws.batch",
+        "detail-type": "Batch Job State Change",
+        "time": "2026-12-03T11:39:58Z",
+        "resources": [ARN],
+        "detail": {"jobName": "nightly-etl", "jobId": JOB, "status": "RUNNABLE"},
+    }
+    [wake] = recognise(event)
+    events = Batch(_client()).job(ARN).bound.operation.events
+    assert events is not None
+    assert wake.key == ("batch", JOB) == events.key((JOB,))  # what a wait watches
+    assert wake.status == "RUNNABLE"
+    assert wake.at == 1796297998.0
+    assert recognise({**event, "source": "aws.codebuild"}) == ()
+    assert recognise({**event, "detail": {"jobId": 7}}) == ()
+    assert recognise({**event, "detail": {"jobId": "x" * 65}}) == ()
+    assert EVENT_PATTERN == {"source": ["aws.batch"], "detail-type": ["Batch Job State Change"]}

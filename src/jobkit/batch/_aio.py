@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from jobkit import batch
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["Batch"]
 
@@ -77,6 +78,7 @@ class Batch(BatchBase, AsyncFacade["BatchClient"]):
         on_update: Callable[[batch.JobDetail], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> batch.JobDetail:
         """Wait until the job SUCCEEDED or FAILED (see :meth:`jobkit.Batch.wait_for_job`)."""
         return await self._wait(
@@ -85,4 +87,5 @@ class Batch(BatchBase, AsyncFacade["BatchClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["Batch", "BatchBase", "submitted"]
 
@@ -185,6 +186,7 @@ class Batch(BatchBase, Facade["BatchClient"]):
         on_update: Callable[[batch.JobDetail], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> batch.JobDetail:
         """Wait until the job SUCCEEDED or FAILED (defaults: :attr:`JOB_POLICY`).
 
@@ -199,6 +201,9 @@ class Batch(BatchBase, Facade["BatchClient"]):
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (TerminateJob, which also cancels a job not yet started, with a
                 reason saying jobkit stopped it) and say in the error whether AWS accepted.
+            events: a :class:`jobkit.SqsEvents`: a "Batch Job State Change" event naming the
+                job wakes the wait at once, and polls follow a longer fallback schedule (a
+                lost event only makes the wait slower). See docs/events.md.
 
         Returns:
             The final model (``is_terminal`` is true); ``status_reason``, ``exit_code``,
@@ -217,4 +222,5 @@ class Batch(BatchBase, Facade["BatchClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

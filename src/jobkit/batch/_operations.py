@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 # The package's models load on first attribute use (PEP 562), not with this import.
 from jobkit import batch
-from jobkit._engine._operations import Batch, Bound, Call, Operation, Service
+from jobkit._engine._operations import Batch, Bound, Call, Events, Operation, Service
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.batch._ids import batch_job_id
 
@@ -106,6 +106,12 @@ BATCH_JOB: Operation[batch.JobDetail] = Operation(
     # a short job ends within a minute) and settle at 2 minutes: a job that runs for hours is
     # read about 30 times an hour, and its end is seen within two minutes.
     policy=WaitPolicy(timeout=12 * 3600, min_delay=5, max_delay=120),
+    # EventBridge's "Batch Job State Change" wakes the wait; polls only catch a lost event.
+    events=Events(
+        key=lambda ids: ("batch", ids[0]),
+        recogniser="jobkit.batch._events:recognise",
+        fallback=WaitPolicy(min_delay=30, max_delay=300),
+    ),
     command="batch-job",
     get="describe_job",
     wait="wait_for_job",
