@@ -1,7 +1,7 @@
 """AWS Batch models: every botocore member, canned scenarios, round trips, outcomes, redaction.
 
-The operation table does not list Batch yet, so this file names the API operations itself
-instead of going through ``jobkit._stubs.OPERATIONS``.
+This file names the API operations itself (it predates Batch's rows in the operation table;
+the registry's generic tests cover them through ``jobkit._stubs.OPERATIONS`` too).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ these tests see SUCCEEDED and FAILED jobs, never one in between, and moto sends 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import urllib.request
@@ -20,10 +21,14 @@ import pytest
 from botocore.config import Config
 
 import faultproxy
+import jobkit
 from helpers import make_client
-from jobkit import Outcome, extras, structure, unstructure
+from jobkit import Batch, Outcome, aio, extras, structure, unstructure
 from jobkit import batch as models
 from jobkit.batch._models import STOPPED_BY_JOBKIT
+from jobkit.batch._operations import TERMINATE_REASON
+from jobkit.errors import JobFailedError, NotFoundError
+from jobkit.testing import FakeClock
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -43,12 +48,34 @@ def _moto_config(endpoint: str, body: dict[str, Any] | None = None) -> dict[str,
     return found
 
 
+def _json_content_type(app: Any) -> Any:
+    """WSGI middleware: Batch's answers as ``application/json``, as AWS sends them.
+
+    moto 5.2.5 answers Batch's REST-JSON calls as ``text/html``, and jobkit takes a non-JSON
+    body for a proxy's or a web server's page (a retryable MalformedResponse), so the facades
+    and the command could not read moto's Batch at all.
+    """
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            if str(environ.get("PATH_INFO", "")).startswith("/v1/"):
+                headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+                headers.append(("Content-Type", "application/json"))
+            return start_response(status, headers, *rest)
+
+        return app(environ, start)
+
+    return wrapped
+
+
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
     from moto.server import ThreadedMotoServer  # noqa: PLC0415
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
+    wsgi: Any = vars(server)["_server"]  # the werkzeug server: it reads .app per request
+    wsgi.app = _json_content_type(wsgi.app)
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
     # The setting is a module global of moto, shared by everything in this process: put back
@@ -72,10 +99,16 @@ _names = itertools.count()
 
 @pytest.fixture(scope="module")
 def queue(endpoint: str) -> str:
-    """A job queue on an unmanaged compute environment (moto needs a real IAM role for it)."""
+    """A job queue on an unmanaged compute environment (moto needs a real IAM role for it).
+
+    moto's backends are global to the process: a second module's server (tests/test_cli_batch.py
+    uses these fixtures too) finds the queue already there, and uses it.
+    """
+    batch = _client(endpoint)
+    if batch.describe_job_queues(jobQueues=["nightly"])["jobQueues"]:
+        return "nightly"
     iam = _client(endpoint, "iam")
     role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    batch = _client(endpoint)
     env = batch.create_compute_environment(
         computeEnvironmentName="jobkit-ce", type="UNMANAGED", state="ENABLED", serviceRole=role
     )
@@ -99,6 +132,16 @@ def queue(endpoint: str) -> str:
         },
     )
     return "nightly"
+
+
+def batch_client(endpoint: str) -> Any:
+    """A boto3 Batch client for moto's server (no retries: a test sees each answer)."""
+    return _client(endpoint)
+
+
+def submit(endpoint: str, queue: str, **more: Any) -> models.SubmitJobResponse:
+    """Submit a job of the ``etl`` definition to ``queue`` through boto3; moto ends it at once."""
+    return _submit(endpoint, queue, **more)
 
 
 def _submit(endpoint: str, queue: str, **more: Any) -> models.SubmitJobResponse:
@@ -240,3 +283,75 @@ def test_listing_a_queue_by_status(endpoint: str, queue: str) -> None:
     assert len(mine) == 1
     assert mine[0].outcome is Outcome.SUCCEEDED
     assert mine[0].created is not None
+
+
+# -- the facades over the same server ------------------------------------------------------
+
+
+def _facade(endpoint: str) -> Batch:
+    return Batch(_client(endpoint))
+
+
+def test_the_facade_submits_waits_and_reads_by_arn(endpoint: str, queue: str) -> None:
+    b = _facade(endpoint)
+    submitted = b.submit_job("etl-facade", queue, "etl", parameters={"date": "2026-01-01"})
+    assert submitted.job_id is not None
+    assert submitted.job_arn is not None
+    seen: list[models.JobDetail] = []
+    job = b.wait_for_job(
+        submitted.job_id, policy=FakeClock().policy(), on_update=seen.append, check=True
+    )
+    assert job.outcome is Outcome.SUCCEEDED
+    assert [s.status for s in seen] == [models.JobStatus.SUCCEEDED]  # moto ends it at submit
+    assert b.describe_job(submitted.job_arn) == job
+
+
+def test_the_facade_sees_moto_fail_and_terminate(
+    endpoint: str, queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOTO_SIMPLE_BATCH_FAIL_AFTER", "0")
+    b = _facade(endpoint)
+    failed = b.submit_job("etl-fails", queue, "etl").job_id
+    stopped = b.submit_job("etl-stopped", queue, "etl").job_id
+    assert failed is not None
+    assert stopped is not None
+    _client(endpoint).terminate_job(jobId=stopped, reason=TERMINATE_REASON)
+    with pytest.raises(JobFailedError) as info:
+        b.wait_for_job(failed, policy=FakeClock().policy(), check=True)
+    assert isinstance(info.value.resource, models.JobDetail)
+    assert info.value.resource.outcome is Outcome.FAILED
+    cancelled = b.wait_for_job(stopped, policy=FakeClock().policy())
+    assert cancelled.outcome is Outcome.CANCELLED
+    assert cancelled.status_reason == TERMINATE_REASON
+
+
+def test_the_facade_lists_a_queue_and_an_array_jobs_children(endpoint: str, queue: str) -> None:
+    b = _facade(endpoint)
+    parent = b.submit_job("etl-array", queue, "etl", array_size=3).job_id
+    assert parent is not None
+    children = b.list_array_children(parent)
+    assert sorted(c.job_id or "" for c in children) == [f"{parent}:{i}" for i in range(3)]
+    assert {c.outcome for c in children} == {Outcome.SUCCEEDED}
+    listed = b.list_jobs(queue, "SUCCEEDED")
+    assert parent in {j.job_id for j in listed}
+    results = jobkit.wait_all(
+        [b.job(parent), *(b.job(c.job_id or "") for c in children)], policy=FakeClock().policy()
+    )
+    assert [r.outcome for r in results] == [Outcome.SUCCEEDED] * 4
+
+
+def test_not_found_over_http(endpoint: str) -> None:
+    with pytest.raises(
+        NotFoundError, match="Batch job 00000000-0000-4000-8000-000000000000 was not found"
+    ):
+        _facade(endpoint).describe_job("00000000-0000-4000-8000-000000000000")
+
+
+def test_the_async_facade_over_http(endpoint: str, queue: str) -> None:
+    async def main() -> models.JobDetail:
+        b = aio.Batch(_client(endpoint))
+        submitted = await b.submit_job("etl-async", queue, "etl")
+        assert submitted.job_id is not None
+        return await b.wait_for_job(submitted.job_id, policy=FakeClock().policy())
+
+    assert asyncio.run(main()).outcome is Outcome.SUCCEEDED

@@ -105,7 +105,7 @@ def test_the_command_help_loads_no_model(argv: list[str]) -> None:
     assert [m for m in loaded if m.split(".")[0] in {"boto3", "botocore"}] == []
 
 
-@pytest.mark.parametrize("name", ["DeviceFarm", "Amplify", "IoT", "CodeBuild"])
+@pytest.mark.parametrize("name", ["DeviceFarm", "Amplify", "IoT", "CodeBuild", "Batch"])
 def test_a_facade_import_loads_no_other_service(name: str) -> None:
     loaded = _loaded(f"from jobkit import {name}")
     facade = next(k for k in services() if k.facade.endswith(f":{name}"))

@@ -21,7 +21,7 @@ from jobkit._convert._enums import AwsEnum
 from jobkit._convert._outcome import Outcome, Resource
 
 if TYPE_CHECKING:
-    from jobkit import aio, amplify, codebuild, devicefarm, errors, iot, testing
+    from jobkit import aio, amplify, batch, codebuild, devicefarm, errors, iot, testing
     from jobkit._convert._converter import converter, json_converter, structure, unstructure
     from jobkit._convert._model import extras
     from jobkit._engine._many import as_completed, wait_all
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from jobkit._engine._waiting import WaitPolicy
     from jobkit._events._source import SqsEvents
     from jobkit.amplify._facade import Amplify
+    from jobkit.batch._facade import Batch
     from jobkit.codebuild._facade import CodeBuild
     from jobkit.devicefarm._facade import DeviceFarm
     from jobkit.iot._facade import IoT
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Amplify",
     "AwsEnum",
+    "Batch",
     "CodeBuild",
     "DeviceFarm",
     "IoT",
@@ -54,6 +56,7 @@ __all__ = [
     "aio",
     "amplify",
     "as_completed",
+    "batch",
     "codebuild",
     "converter",
     "describe",
@@ -72,6 +75,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Amplify": "jobkit.amplify._facade",
+    "Batch": "jobkit.batch._facade",
     "CodeBuild": "jobkit.codebuild._facade",
     "DeviceFarm": "jobkit.devicefarm._facade",
     "IoT": "jobkit.iot._facade",
@@ -90,7 +94,9 @@ _LAZY = {
     "extras": "jobkit._convert._model",
     "describe": "jobkit._engine._progress",
 }
-_SUBMODULES = frozenset({"aio", "amplify", "codebuild", "devicefarm", "errors", "iot", "testing"})
+_SUBMODULES = frozenset(
+    {"aio", "amplify", "batch", "codebuild", "devicefarm", "errors", "iot", "testing"}
+)
 
 
 def __getattr__(name: str) -> Any:

@@ -23,6 +23,7 @@ NAMES: tuple[str, ...] = (
     "amplify",
     "iot",
     "codebuild",
+    "batch",
 )
 """The service packages under ``jobkit``, in the order the command lists their resources."""
 

@@ -33,11 +33,21 @@ if TYPE_CHECKING:
     from jobkit._engine._waiting import WaitPolicy
     from jobkit._events._source import SqsEvents
     from jobkit.amplify._aio import Amplify
+    from jobkit.batch._aio import Batch
     from jobkit.codebuild._aio import CodeBuild
     from jobkit.devicefarm._aio import DeviceFarm
     from jobkit.iot._aio import IoT
 
-__all__ = ["Amplify", "AsyncFacade", "CodeBuild", "DeviceFarm", "IoT", "as_completed", "wait_all"]
+__all__ = [
+    "Amplify",
+    "AsyncFacade",
+    "Batch",
+    "CodeBuild",
+    "DeviceFarm",
+    "IoT",
+    "as_completed",
+    "wait_all",
+]
 
 R = TypeVar("R", bound=Resource)
 
@@ -45,6 +55,7 @@ R = TypeVar("R", bound=Resource)
 _LAZY = {
     "Amplify": "jobkit.amplify._aio",
     "AsyncFacade": "jobkit._engine._async_facade",
+    "Batch": "jobkit.batch._aio",
     "CodeBuild": "jobkit.codebuild._aio",
     "DeviceFarm": "jobkit.devicefarm._aio",
     "IoT": "jobkit.iot._aio",

@@ -24,7 +24,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define, field, frozen
+from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber as _BotocoreStubber
+from botocore.validate import ParamValidator
 
 from jobkit._engine._waiting import WaitPolicy
 from jobkit._stubs import declared_only, load_stub, scenarios
@@ -111,7 +113,11 @@ class Stubber(_BotocoreStubber):
     """botocore's ``Stubber``, queueing only the response members the installed botocore knows.
 
     jobkit's canned responses follow the newest botocore; an older botocore's Stubber would
-    refuse their newer members, which its parser simply drops from a real response. Use it
+    refuse their newer members, which its parser simply drops from a real response. Nor does
+    it insist on members botocore marks *required* in a response: AWS leaves some out (AWS
+    Batch sends a job's ``startedAt`` only once it started), botocore's parser takes real
+    responses without them, and jobkit's models read every member as optional. Every other
+    check of botocore's Stubber stays (member names, types, the expected parameters). Use it
     as botocore's own, e.g. to script several operations on one client::
 
         with Stubber(client) as stubber:
@@ -129,6 +135,22 @@ class Stubber(_BotocoreStubber):
         meta: Any = self.client.meta
         shape = meta.service_model.operation_model(meta.method_to_api_mapping[method]).output_shape
         super().add_response(method, declared_only(dict(service_response), shape), expected_params)
+
+    def _validate_response(self, shape: Any, response: Any) -> None:
+        # botocore's hook for checking a queued response; the same check, less "required".
+        if shape is None:
+            base: Any = super()  # the hook is botocore's, undeclared in its stubs
+            base._validate_response(shape, response)  # noqa: SLF001 -- our superclass's
+            return
+        report: Any = ParamValidator().validate(response, shape)  # pyright: ignore[reportUnknownMemberType]
+        # The report keeps (kind, name, details) per problem; it has no public way to drop some.
+        kept = [e for e in report._errors if e[0] != _MISSING_REQUIRED]  # noqa: SLF001
+        report._errors = kept  # noqa: SLF001
+        if kept:
+            raise ParamValidationError(report=report.generate_report())
+
+
+_MISSING_REQUIRED = "missing required field"  # botocore.validate's kind of problem
 
 
 Step = str | dict[str, Any] | AwsErrorResponse
