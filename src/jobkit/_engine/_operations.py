@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from attrs import frozen
 
 from jobkit._convert._outcome import Resource
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from jobkit._engine._flows import Flow
+    from jobkit._engine._history import History
 
 __all__ = ["Batch", "Bound", "Call", "Operation", "Service"]
 
@@ -100,6 +104,9 @@ class Operation(Generic[R]):
         listed: the item member that holds a resource's id, when the read takes its id as a
             one-element list and answers a list (``BatchGetBuilds``: ``"id"``); an id missing
             from the answer is :class:`~jobkit.errors.NotFoundError`.
+        history: the flow that reads how long jobs like this one took, as
+            ``"module:function"`` (a function of the :class:`Bound` returning a
+            ``Flow[History | None]``), imported when a wait reads it; ``None``: none to read.
     """
 
     service: str
@@ -123,6 +130,7 @@ class Operation(Generic[R]):
     refuse: Callable[[R], str | None] | None = None
     batch: Batch[R] | None = None
     listed: str | None = None
+    history: str | None = None
 
     @property
     def model(self) -> type[R]:
@@ -162,6 +170,14 @@ class Operation(Generic[R]):
     def policy_for(self, policy: WaitPolicy | None) -> WaitPolicy:
         """The policy a wait on this operation runs with: ``policy`` over the row's defaults."""
         return self.policy if policy is None else policy.over(self.policy)
+
+    def history_flow(self, bound: Bound[R], policy: WaitPolicy) -> Flow[History | None] | None:
+        """The flow that reads ``bound``'s history for a wait under ``policy``, if it reads one."""
+        if self.history is None or not policy.use_history or policy.history is not None:
+            return None
+        module, _, name = self.history.partition(":")
+        read = cast("Callable[[Bound[R]], Flow[History | None]]", model_of(module, name))
+        return read(bound)
 
     def bind(self, *ids: object) -> Bound[R]:
         """Check ``ids`` before any call and return the bound operation."""

@@ -1,17 +1,25 @@
-"""Device Farm around a wait: a run's jobs, why it failed (failed tests), its artifacts."""
+"""Device Farm around a wait: a run's jobs, why it failed, its artifacts, how long runs take."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from jobkit import devicefarm
-from jobkit._engine._flows import Flow, pages
+from jobkit._convert._converter import structure
+from jobkit._engine._flows import Ask, Flow, pages, seconds_between, server_now
+from jobkit._engine._history import History
 from jobkit.devicefarm._operations import (
     DEVICEFARM_LIST_ARTIFACTS,
     DEVICEFARM_LIST_JOBS,
+    DEVICEFARM_LIST_RUNS,
     DEVICEFARM_LIST_SUITES,
     DEVICEFARM_LIST_TESTS,
 )
 
-__all__ = ["FAILED_RESULTS", "artifacts", "failed_tests", "run_jobs"]
+if TYPE_CHECKING:
+    from jobkit._engine._operations import Bound
+
+__all__ = ["FAILED_RESULTS", "artifacts", "failed_tests", "run_history", "run_jobs"]
 
 FAILED_RESULTS = frozenset({devicefarm.ExecutionResult.FAILED, devicefarm.ExecutionResult.ERRORED})
 """The test results :func:`failed_tests` reports."""
@@ -60,3 +68,56 @@ def artifacts(arn: str, kind: str, types: tuple[str, ...]) -> Flow[tuple[devicef
         listed = yield from pages(DEVICEFARM_LIST_ARTIFACTS, what, {"arn": arn, "type": category})
         found.extend(listed)
     return tuple(found)
+
+
+_R = devicefarm.ExecutionResult
+_COUNTED = frozenset({_R.PASSED, _R.WARNED, _R.FAILED, _R.ERRORED})
+"""Results whose durations count: a stopped or skipped run says nothing of how long one takes."""
+
+
+def run_history(bound: Bound[Any]) -> Flow[History | None]:
+    """How long the project's earlier runs like this one took (one ListRuns call, first page).
+
+    For a run, or a job (the run it belongs to): earlier COMPLETED runs with the same
+    name, device pool and test type, newest first, from creation to stop; the limit is
+    about the run's start plus its ``jobTimeoutMinutes``. ``None`` when the run is not on
+    the first page or nothing is known.
+    """
+    arn = str(bound.ids[0])
+    prefix, kind, path = arn.rpartition(":job:") if ":job:" in arn else arn.rpartition(":run:")
+    run_arn = f"{prefix}:run:{path.rsplit('/', 1)[0]}" if kind == ":job:" else arn
+    project = f"{prefix}:project:{path.split('/', 1)[0]}"
+    response = yield Ask(
+        DEVICEFARM_LIST_RUNS.method,
+        DEVICEFARM_LIST_RUNS.api,
+        f"Device Farm project {project}",
+        {"arn": project},
+    )
+    raw: list[Any] = response.get(DEVICEFARM_LIST_RUNS.key) or []
+    runs = [structure(item, devicefarm.Run) for item in raw]
+    this = next((r for r in runs if r.arn == run_arn), None)
+    if this is None or this.created is None:
+        return None
+    past = [
+        r
+        for r in runs
+        if r.arn != run_arn
+        and r.status is devicefarm.ExecutionStatus.COMPLETED
+        and r.result in _COUNTED
+        and (r.name, r.device_pool_arn, r.type) == (this.name, this.device_pool_arn, this.type)
+        and r.created is not None
+        and r.stopped is not None
+        and seconds_between(r.created, this.created) >= 0
+    ]
+    past.sort(key=lambda r: seconds_between(this.created, r.created) if r.created else 0.0, reverse=True)
+    durations = [
+        max(0.0, seconds_between(r.created, r.stopped)) for r in past if r.created and r.stopped
+    ]
+    limit: float | None = None
+    if this.job_timeout_minutes:
+        began = seconds_between(this.created, this.started) if this.started else 0.0
+        limit = max(0.0, began) + 60.0 * this.job_timeout_minutes
+    if not durations and limit is None:
+        return None
+    age = max(0.0, seconds_between(this.created, server_now(response)))
+    return History(durations=durations, limit=limit, age=age)
