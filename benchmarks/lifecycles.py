@@ -301,9 +301,7 @@ def _run_state(setup: float, end: float) -> Callable[[float], devicefarm.Run]:
     return state
 
 
-def _df_run(
-    r: random.Random, *, noise: float, drift: float, hang: float, job: bool = False
-) -> Lifecycle:
+def _df_run(r: random.Random, *, noise: float, drift: float, hang: float) -> Lifecycle:
     timeout = 60.0 * r.choice((30, 60, 150))
     base = _log_uniform(r, 300, 0.8 * timeout)
     setup = r.uniform(30, 180)
@@ -313,9 +311,6 @@ def _df_run(
             durations[i] = setup + timeout + r.uniform(10, 60)
         durations[i] = min(durations[i], setup + timeout + 60)
     end, history = _with_past(durations, limit=setup + timeout)
-    if job:  # one device's job: it ends before its run, by up to a third
-        end = setup + (end - setup) * r.uniform(0.67, 1.0)
-        return end, _df_state(setup, end, lambda _: (0, 0)), history
     return end, _run_state(setup, end), history
 
 
@@ -332,11 +327,6 @@ def df_runs_per_pool(r: random.Random) -> Lifecycle:
 def df_runs_hanging(r: random.Random) -> Lifecycle:
     """Clustered runs, and one in five has a device that hangs until ``jobTimeoutMinutes``."""
     return _df_run(r, noise=0.1, drift=0.02, hang=0.2)
-
-
-def df_jobs_per_pool(r: random.Random) -> Lifecycle:
-    """One device's job; the history is its pool's runs (a job ends before its run)."""
-    return _df_run(r, noise=0.1, drift=0.03, hang=0.05, job=True)
 
 
 def _timed_execution(queued: float, end: float, timeout_at: float) -> Callable[[float], iot.JobExecution]:
@@ -400,7 +390,7 @@ def iot_job_timeout(r: random.Random) -> Lifecycle:
 
 
 TUNING: dict[str, Family] = {
-    "Device Farm job": Family("Device Farm job", devicefarm_job, DEVICEFARM_JOB.policy, True, 1),
+    "Device Farm job": Family("Device Farm job", devicefarm_job, DEVICEFARM_JOB.policy, True),
     "IoT job execution": Family("IoT job execution", iot_execution, IOT_EXECUTION.policy, False),
     "IoT job": Family("IoT job", iot_job, IOT_JOB.policy, True),
     "Amplify job": Family("Amplify job", amplify_job, AMPLIFY_JOB.policy, False, 1),
@@ -420,19 +410,19 @@ TUNING: dict[str, Family] = {
 
 HELD_OUT: dict[str, Family] = {
     "DF job, RUNNING 1-10 min after the last test": Family(
-        "Device Farm job", devicefarm_tail, DEVICEFARM_JOB.policy, True, 1
+        "Device Farm job", devicefarm_tail, DEVICEFARM_JOB.policy, True
     ),
     "DF job, front-loaded progress": Family(
-        "Device Farm job", devicefarm_front_loaded, DEVICEFARM_JOB.policy, True, 1
+        "Device Farm job", devicefarm_front_loaded, DEVICEFARM_JOB.policy, True
     ),
     "DF job, back-loaded progress": Family(
-        "Device Farm job", devicefarm_back_loaded, DEVICEFARM_JOB.policy, True, 1
+        "Device Farm job", devicefarm_back_loaded, DEVICEFARM_JOB.policy, True
     ),
     "DF job, total grows as tests are discovered": Family(
-        "Device Farm job", devicefarm_discovered, DEVICEFARM_JOB.policy, True, 1
+        "Device Farm job", devicefarm_discovered, DEVICEFARM_JOB.policy, True
     ),
     "DF job, 1-4 coarse tests": Family(
-        "Device Farm job", devicefarm_coarse, DEVICEFARM_JOB.policy, True, 1
+        "Device Farm job", devicefarm_coarse, DEVICEFARM_JOB.policy, True
     ),
     "IoT job, rollout in 2-8 waves": Family("IoT job", iot_waves, IOT_JOB.policy, True),
     "IoT execution, device online late": Family(
@@ -456,9 +446,6 @@ HELD_OUT: dict[str, Family] = {
             "DF runs per device pool": ("Device Farm run", df_runs_per_pool, DEVICEFARM_RUN.policy, 1),
             "DF runs, a device hangs until the job timeout": (
                 "Device Farm run", df_runs_hanging, DEVICEFARM_RUN.policy, 1
-            ),
-            "DF jobs, history of the pool's runs": (
-                "Device Farm job", df_jobs_per_pool, DEVICEFARM_JOB.policy, 1
             ),
             "IoT executions near their in-progress timeout": (
                 "IoT job execution", iot_near_timeout, IOT_EXECUTION.policy, 0

@@ -92,44 +92,52 @@ class History:
             return self
         return evolve(self, limit=limit)
 
-    def quantile(self, p: float) -> float | None:
-        """The weighted ``p``-quantile of the durations (``None`` without any)."""
-        if not self.durations:
-            return None
+    def _spread(self) -> list[tuple[float, float, float]]:
+        """Each duration as ``(low, high, weight)``: spread by ``SPREAD`` each way."""
         weights = self.weights or tuple(
             0.5 ** (i / self.HALF_LIFE) for i in range(len(self.durations))
         )
-        pairs = sorted(zip(self.durations, weights, strict=True))
-        wanted = p * sum(weights)
-        total = 0.0
-        for duration, weight in pairs:
-            total += weight
-            if total >= wanted:
-                return duration
-        return pairs[-1][0]
+        total = sum(weights)
+        return [
+            (d * (1 - SPREAD), d * (1 + SPREAD), w / total)
+            for d, w in zip(self.durations, weights, strict=True)
+        ]
+
+    def ended_by(self, t: float) -> float:
+        """The chance, from the history, that a job like this one has ended ``t`` s after its start."""
+        chance = 0.0
+        for low, high, weight in self._spread():
+            if t >= high:
+                chance += weight
+            elif t > low:
+                chance += weight * (t - low) / (high - low)
+        return min(1.0, chance)
+
+    def quantile(self, p: float) -> float | None:
+        """The time by which a job like this one has ended with chance ``p`` (``None``: no durations)."""
+        if not self.durations:
+            return None
+        spread = self._spread()
+        low, high = min(s[0] for s in spread), max(s[1] for s in spread)
+        for _ in range(60):  # bisection: the chance is continuous and non-decreasing in t
+            mid = (low + high) / 2
+            if self.ended_by(mid) >= p:
+                high = mid
+            else:
+                low = mid
+        return high if self.limit is None else min(high, self.limit)
 
     def window(self) -> tuple[float, float] | None:
-        """When the job is likely to end, in seconds since it started: ``(low, high)``.
-
-        ``None`` without durations. A hard limit closes the window at the limit.
-        """
-        low, high = self.quantile(P_LOW), self.quantile(P_HIGH)
-        if low is None or high is None:
-            return None
-        low, high = low * (1 - MARGIN), high * (1 + MARGIN)
-        if self.limit is not None:
-            low, high = min(low, self.limit), min(high, self.limit)
-        return low, high
+        """When the job likely ends (its 10 % and 90 % quantiles), in seconds since its start."""
+        low, high = self.quantile(0.1), self.quantile(0.9)
+        return None if low is None or high is None else (low, high)
 
 
-P_LOW = 0.1
-"""The window opens at this weighted quantile of past durations (less ``MARGIN``)."""
-P_HIGH = 0.9
-"""The window closes at this weighted quantile of past durations (plus ``MARGIN``)."""
-MARGIN = 0.1
-"""Widens the window by this fraction each way, so a few equal durations still leave room."""
-DENSE = 0.1
-"""Inside the window, a poll every this fraction of its width (about ten polls across it)."""
+SPREAD = 0.1
+"""Each past duration stands for a job ending within this fraction of it, either way."""
+STEP = 0.1
+"""Each poll inside the history is set where the chance of the job having ended has grown by
+this much since the last one: ``1 / STEP`` polls across the history, dense where it is dense."""
 
 
 def history_delay(
@@ -147,18 +155,12 @@ def history_delay(
     (and when there is none); ``time_left`` is the time to the wait's deadline. The
     result is in ``[min_delay, max_delay]``, except that it never exceeds ``time_left``.
     """
-    window = history.window()
-    if window is None:
-        delay = backoff
+    ended = history.ended_by(elapsed) if history.durations else 1.0
+    wake = history.quantile(ended + STEP) if ended + STEP < 1.0 else history.quantile(1.0)
+    if wake is None or wake <= elapsed:
+        delay = backoff  # no durations, or the job outlived its history
     else:
-        low, high = window
-        dense = DENSE * (high - low)
-        if elapsed < low:
-            delay = low - elapsed  # unlikely to end before the window: sleep till it opens
-        elif elapsed < high:
-            delay = dense
-        else:
-            delay = max(backoff, dense)  # outlived its history: back off, never denser
+        delay = wake - elapsed  # sleep until the chance it ended has grown by STEP
     limit = history.limit
     if limit is not None:
         # One poll exactly at the limit; past it the job is overdue (AWS is ending it):

@@ -78,14 +78,13 @@ _COUNTED = frozenset({_R.PASSED, _R.WARNED, _R.FAILED, _R.ERRORED})
 def run_history(bound: Bound[Any]) -> Flow[History | None]:
     """How long the project's earlier runs like this one took (one ListRuns call, first page).
 
-    For a run, or a job (the run it belongs to): earlier COMPLETED runs with the same
-    name, device pool and test type, newest first, from creation to stop; the limit is
-    about the run's start plus its ``jobTimeoutMinutes``. ``None`` when the run is not on
-    the first page or nothing is known.
+    Earlier COMPLETED runs with the same name, device pool and test type, newest first,
+    from creation to stop; the limit is about the run's start plus its
+    ``jobTimeoutMinutes``. ``None`` when the run is not on the first page or nothing is
+    known. (Job waits read none: a run's duration overstates its jobs'.)
     """
-    arn = str(bound.ids[0])
-    prefix, kind, path = arn.rpartition(":job:") if ":job:" in arn else arn.rpartition(":run:")
-    run_arn = f"{prefix}:run:{path.rsplit('/', 1)[0]}" if kind == ":job:" else arn
+    run_arn = str(bound.ids[0])
+    prefix, _, path = run_arn.rpartition(":run:")
     project = f"{prefix}:project:{path.split('/', 1)[0]}"
     response = yield Ask(
         DEVICEFARM_LIST_RUNS.method,

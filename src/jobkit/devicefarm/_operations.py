@@ -140,7 +140,6 @@ DEVICEFARM_JOB: Operation[devicefarm.Job] = Operation(
     get="get_job",
     wait="wait_for_job",
     cancel="stop_job",
-    history="jobkit.devicefarm._flows:run_history",
     batch=Batch(
         method="list_jobs",
         api="ListJobs",
