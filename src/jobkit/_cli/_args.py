@@ -178,6 +178,12 @@ def _waiting(parser: argparse.ArgumentParser, policy: WaitPolicy | None) -> None
         + default(policy.not_found_grace if policy else None),
     )
     group.add_argument(
+        "--no-history",
+        action="store_true",
+        help="do not read how long earlier jobs like this one took (one list call) nor poll by "
+        "it; plain backoff",
+    )
+    group.add_argument(
         "--cancel-on-timeout",
         action="store_true",
         help="on timeout, Ctrl-C or SIGTERM, ask AWS to stop the resource (never forced) and "
