@@ -30,7 +30,9 @@ from jobkit.iot._operations import IOT_EXECUTION, IOT_JOB
 __all__ = ["HELD_OUT", "TUNING", "Family", "Lifecycle", "rng"]
 
 # (terminal time, state at time t) or (terminal time, state, the history a facade would read)
-Lifecycle = tuple[float, Callable[[float], Any]] | tuple[float, Callable[[float], Any], History | None]
+Lifecycle = (
+    tuple[float, Callable[[float], Any]] | tuple[float, Callable[[float], Any], History | None]
+)
 
 _DF = devicefarm.ExecutionStatus
 
@@ -241,9 +243,7 @@ def amplify_cached(r: random.Random) -> Lifecycle:
 # --- families with history: jobs like this one ran before ------------------------------
 
 
-def _series(
-    r: random.Random, base: float, n: int, *, noise: float, drift: float
-) -> list[float]:
+def _series(r: random.Random, base: float, n: int, *, noise: float, drift: float) -> list[float]:
     """``n + 1`` durations of one branch or pool, oldest first: ``base`` drifting, with noise."""
     out: list[float] = []
     level = base
@@ -329,7 +329,9 @@ def df_runs_hanging(r: random.Random) -> Lifecycle:
     return _df_run(r, noise=0.1, drift=0.02, hang=0.2)
 
 
-def _timed_execution(queued: float, end: float, timeout_at: float) -> Callable[[float], iot.JobExecution]:
+def _timed_execution(
+    queued: float, end: float, timeout_at: float
+) -> Callable[[float], iot.JobExecution]:
     status = iot.JobExecutionStatus
     timed_out = end >= timeout_at
 
@@ -398,11 +400,22 @@ TUNING: dict[str, Family] = {
         name: Family(resource, make, policy, False, calls, with_history=True)
         for name, (resource, make, policy, calls) in {
             "Amplify builds, steady per branch": (
-                "Amplify job", amplify_steady, AMPLIFY_JOB.policy, 1
+                "Amplify job",
+                amplify_steady,
+                AMPLIFY_JOB.policy,
+                1,
             ),
-            "DF runs, steady per pool": ("Device Farm run", df_runs_steady, DEVICEFARM_RUN.policy, 1),
+            "DF runs, steady per pool": (
+                "Device Farm run",
+                df_runs_steady,
+                DEVICEFARM_RUN.policy,
+                1,
+            ),
             "IoT executions with a timeout, most succeed": (
-                "IoT job execution", iot_timeout_rare, IOT_EXECUTION.policy, 0
+                "IoT job execution",
+                iot_timeout_rare,
+                IOT_EXECUTION.policy,
+                0,
             ),
         }.items()
     },
@@ -435,23 +448,46 @@ HELD_OUT: dict[str, Family] = {
         name: Family(resource, make, policy, False, calls, with_history=True)
         for name, (resource, make, policy, calls) in {
             "Amplify builds per branch, clustered and drifting": (
-                "Amplify job", amplify_drifting, AMPLIFY_JOB.policy, 1
+                "Amplify job",
+                amplify_drifting,
+                AMPLIFY_JOB.policy,
+                1,
             ),
             "Amplify builds with flaky outliers": (
-                "Amplify job", amplify_flaky, AMPLIFY_JOB.policy, 1
+                "Amplify job",
+                amplify_flaky,
+                AMPLIFY_JOB.policy,
+                1,
             ),
             "Amplify first builds (no history yet)": (
-                "Amplify job", amplify_first, AMPLIFY_JOB.policy, 1
+                "Amplify job",
+                amplify_first,
+                AMPLIFY_JOB.policy,
+                1,
             ),
-            "DF runs per device pool": ("Device Farm run", df_runs_per_pool, DEVICEFARM_RUN.policy, 1),
+            "DF runs per device pool": (
+                "Device Farm run",
+                df_runs_per_pool,
+                DEVICEFARM_RUN.policy,
+                1,
+            ),
             "DF runs, a device hangs until the job timeout": (
-                "Device Farm run", df_runs_hanging, DEVICEFARM_RUN.policy, 1
+                "Device Farm run",
+                df_runs_hanging,
+                DEVICEFARM_RUN.policy,
+                1,
             ),
             "IoT executions near their in-progress timeout": (
-                "IoT job execution", iot_near_timeout, IOT_EXECUTION.policy, 0
+                "IoT job execution",
+                iot_near_timeout,
+                IOT_EXECUTION.policy,
+                0,
             ),
             "IoT jobs, every device online, in-progress timeout": (
-                "IoT job", iot_job_timeout, IOT_JOB.policy, 0
+                "IoT job",
+                iot_job_timeout,
+                IOT_JOB.policy,
+                0,
             ),
         }.items()
     },

@@ -119,7 +119,7 @@ def simulate(
     for _ in range(n):
         lived = make(rng)
         end, state = lived[0], lived[1]
-        history = lived[2] if len(lived) > 2 else None  # noqa: PLR2004 -- (end, state, history)
+        history = lived[2] if len(lived) > 2 else None
         clock = FakeClock()
         count = [history_calls if policy.use_history else 0]
 

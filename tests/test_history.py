@@ -97,7 +97,7 @@ def test_recent_durations_count_more_than_old_ones() -> None:
     drifted = History(durations=(1200.0,) * 3 + (600.0,) * 3)
     middle = drifted.quantile(0.5)
     assert middle is not None
-    assert middle > 900  # noqa: PLR2004 -- judged by the recent builds
+    assert middle > 900
     even = History(durations=drifted.durations, weights=(1.0,) * 6)
     assert even.quantile(0.5) == pytest.approx(660)  # evenly weighted: the old builds too
 
@@ -166,11 +166,12 @@ def test_the_next_poll_never_moves_earlier_as_time_passes(
 
 
 def test_the_step_polls_about_ten_times_across_a_tight_history() -> None:
-    wakes, t = [], 0.0
-    while t < 700:  # noqa: PLR2004
+    wakes: list[float] = []
+    t = 0.0
+    while t < 700:
         t += _delay(t, STEADY, min_delay=1, max_delay=180)
         wakes.append(t)
-    inside = [w for w in wakes if 540 < w <= 660]  # noqa: PLR2004
+    inside = [w for w in wakes if 540 < w <= 660]
     assert len(inside) == round(1 / _history.STEP)
 
 
@@ -193,7 +194,7 @@ class _Running:
 
 def _sleeps(policy: WaitPolicy, polls: int, every: _Running | None = None) -> list[float]:
     core: WaitCore[Any] = WaitCore(policy, 0.0, what="job", operation="Get")
-    now, out = 0.0, []
+    now, out = 0.0, list[float]()
     for _ in range(polls):
         step = core.observe(now, every or _Running())
         assert isinstance(step, Sleep)
@@ -236,11 +237,14 @@ def test_iot_models_say_when_aws_ends_them() -> None:
     )
     assert job.ends_within == 600
     queued = iot.JobProcessDetails(number_of_in_progress_things=3, number_of_queued_things=1)
-    assert iot.Job(
-        status=iot.JobStatus.IN_PROGRESS,
-        job_process_details=queued,
-        timeout_config=iot.TimeoutConfig(in_progress_timeout_in_minutes=10),
-    ).ends_within is None
+    assert (
+        iot.Job(
+            status=iot.JobStatus.IN_PROGRESS,
+            job_process_details=queued,
+            timeout_config=iot.TimeoutConfig(in_progress_timeout_in_minutes=10),
+        ).ends_within
+        is None
+    )
 
 
 # --- the facades read the history -------------------------------------------------------
@@ -355,6 +359,8 @@ def test_history_stubs_carry_the_age_of_the_job() -> None:
     assert response["jobSummaries"][0]["startTime"] == "2026-11-02T11:59:30+00:00"
     runs = devicefarm_history(RUN, [100.0], now=now)["runs"]
     assert runs[1]["stopped"] == "2026-11-02T11:00:00+00:00"
-    with pytest.raises(InvalidArgumentError, match="iot waits read no history"):
-        with lifecycle(make_client("iot"), "describe_job", ["completed"], history=runs[0]):
-            pass
+    with (
+        pytest.raises(InvalidArgumentError, match="iot waits read no history"),
+        lifecycle(make_client("iot"), "describe_job", ["completed"], history=runs[0]),
+    ):
+        pass

@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define, field, frozen
 from botocore.stub import Stubber as _BotocoreStubber
 
-from jobkit._engine._history import History
 from jobkit._engine._waiting import WaitPolicy
 from jobkit._stubs import declared_only, load_stub, scenarios
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Mapping, Sequence
+
+    from jobkit._engine._history import History
 
 __all__ = [
     "AwsErrorResponse",

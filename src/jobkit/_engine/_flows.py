@@ -123,5 +123,10 @@ def with_history(policy: WaitPolicy, history: History | None, bound: Bound[Any])
 
 def no_history(policy: WaitPolicy, bound: Bound[Any], error: BaseException) -> WaitPolicy:
     """A history read failed: the wait goes on without one (said at debug level)."""
-    logger.debug("%s: could not read its history (%s: %s); polling on backoff", bound.what, type(error).__name__, error)
+    logger.debug(
+        "%s: could not read its history (%s: %s); polling on backoff",
+        bound.what,
+        type(error).__name__,
+        error,
+    )
     return policy

@@ -21,13 +21,15 @@ does no I/O and knows no service: the facades read the history, the wait core as
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from attrs import evolve, field, frozen
 
 from jobkit.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["History", "history_delay"]
 
@@ -38,6 +40,10 @@ def _seconds(value: float | timedelta) -> float:
 
 def _durations(values: Iterable[float | timedelta]) -> tuple[float, ...]:
     return tuple(_seconds(v) for v in values)
+
+
+def _weights(values: Iterable[float] | None) -> tuple[float, ...] | None:
+    return None if values is None else tuple(float(v) for v in values)
 
 
 def _optional_seconds(value: float | timedelta | None) -> float | None:
@@ -64,9 +70,7 @@ class History:
     """In jobs; chosen on the tuning lifecycles of ``benchmarks/lifecycles.py``."""
 
     durations: tuple[float, ...] = field(default=(), converter=_durations)
-    weights: tuple[float, ...] | None = field(
-        default=None, converter=lambda w: None if w is None else tuple(float(x) for x in w)
-    )
+    weights: tuple[float, ...] | None = field(default=None, converter=_weights)
     limit: float | None = field(default=None, converter=_optional_seconds)
     age: float = field(default=0.0, converter=_seconds)
 
@@ -157,10 +161,9 @@ def history_delay(
     """
     ended = history.ended_by(elapsed) if history.durations else 1.0
     wake = history.quantile(ended + STEP) if ended + STEP < 1.0 else history.quantile(1.0)
-    if wake is None or wake <= elapsed:
-        delay = backoff  # no durations, or the job outlived its history
-    else:
-        delay = wake - elapsed  # sleep until the chance it ended has grown by STEP
+    # No durations, or the job outlived its history: backoff; else sleep until the chance
+    # it ended has grown by STEP.
+    delay = backoff if wake is None or wake <= elapsed else wake - elapsed
     limit = history.limit
     if limit is not None:
         # One poll exactly at the limit; past it the job is overdue (AWS is ending it):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import attrs
 from attrs import field, frozen
@@ -59,8 +59,8 @@ def _optional_positive(instance: object, _attribute: object, value: int | None) 
         raise InvalidArgumentError(msg, code="InvalidWaitPolicy")
 
 
-def _optional_history(instance: object, _attribute: object, value: object) -> None:
-    if value is not None and not isinstance(value, History):
+def _optional_history(instance: object, _attribute: object, value: History | None) -> None:
+    if value is not None and not isinstance(cast("object", value), History):
         msg = (
             f"{type(instance).__name__} history is a {type(value).__name__}; "
             "pass a jobkit.History(durations=...) or None."

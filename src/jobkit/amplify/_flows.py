@@ -59,20 +59,23 @@ def job_history(bound: Bound[amplify.Job]) -> Flow[History | None]:
     this = next((s for s in summaries if s.job_id == job_id), None)
     if this is None or this.start_time is None:
         return None
+    this_start = this.start_time
     mine = int(job_id) if job_id.isdigit() else None
-    past = [
-        s
-        for s in summaries
-        if s.job_id != job_id
-        and s.status in _ENDED
-        and s.job_type == this.job_type
-        and s.start_time is not None
-        and s.end_time is not None
-        and (mine is None or not (s.job_id or "").isdigit() or int(s.job_id or "0") < mine)
-    ]
-    past.sort(key=lambda s: s.start_time or this.start_time, reverse=True)
-    durations = [max(0.0, seconds_between(s.start_time, s.end_time)) for s in past if s.start_time and s.end_time]
+    past = sorted(
+        (
+            (s.start_time, s.end_time)
+            for s in summaries
+            if s.job_id != job_id
+            and s.status in _ENDED
+            and s.job_type == this.job_type
+            and (mine is None or not (s.job_id or "").isdigit() or int(s.job_id or "0") < mine)
+            and s.start_time is not None
+            and s.end_time is not None
+        ),
+        key=lambda times: seconds_between(times[0], this_start),
+    )  # newest first
+    durations = [max(0.0, seconds_between(start, end)) for start, end in past]
     if not durations:
         return None
-    age = max(0.0, seconds_between(this.start_time, server_now(response)))
+    age = max(0.0, seconds_between(this_start, server_now(response)))
     return History(durations=durations, age=age)

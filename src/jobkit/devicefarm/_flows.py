@@ -97,26 +97,27 @@ def run_history(bound: Bound[Any]) -> Flow[History | None]:
     this = next((r for r in runs if r.arn == run_arn), None)
     if this is None or this.created is None:
         return None
-    past = [
-        r
-        for r in runs
-        if r.arn != run_arn
-        and r.status is devicefarm.ExecutionStatus.COMPLETED
-        and r.result in _COUNTED
-        and (r.name, r.device_pool_arn, r.type) == (this.name, this.device_pool_arn, this.type)
-        and r.created is not None
-        and r.stopped is not None
-        and seconds_between(r.created, this.created) >= 0
-    ]
-    past.sort(key=lambda r: seconds_between(this.created, r.created) if r.created else 0.0, reverse=True)
-    durations = [
-        max(0.0, seconds_between(r.created, r.stopped)) for r in past if r.created and r.stopped
-    ]
+    created = this.created
+    past = sorted(
+        (
+            (r.created, r.stopped)
+            for r in runs
+            if r.arn != run_arn
+            and r.status is devicefarm.ExecutionStatus.COMPLETED
+            and r.result in _COUNTED
+            and (r.name, r.device_pool_arn, r.type) == (this.name, this.device_pool_arn, this.type)
+            and r.created is not None
+            and r.stopped is not None
+            and seconds_between(r.created, created) >= 0
+        ),
+        key=lambda times: seconds_between(times[0], created),
+    )  # newest first
+    durations = [max(0.0, seconds_between(start, end)) for start, end in past]
     limit: float | None = None
     if this.job_timeout_minutes:
-        began = seconds_between(this.created, this.started) if this.started else 0.0
+        began = seconds_between(created, this.started) if this.started else 0.0
         limit = max(0.0, began) + 60.0 * this.job_timeout_minutes
     if not durations and limit is None:
         return None
-    age = max(0.0, seconds_between(this.created, server_now(response)))
+    age = max(0.0, seconds_between(created, server_now(response)))
     return History(durations=durations, limit=limit, age=age)
