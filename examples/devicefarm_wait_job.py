@@ -6,7 +6,8 @@ Against AWS (Device Farm lives in us-west-2; credentials from the usual chain)::
         --logs device-farm-logs --timeout 7200
 
 Offline, replaying a canned run (PENDING -> RUNNING -> COMPLETED/FAILED, two devices with a
-failed test each) and serving its logs from 127.0.0.1::
+failed test each); its logs are not downloaded (jobkit fetches ``https`` URLs only, and
+there is no S3 offline)::
 
     python examples/devicefarm_wait_job.py --offline
 
@@ -19,19 +20,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import boto3
 
 from jobkit import DeviceFarm, Outcome, WaitPolicy, describe, devicefarm
 from jobkit.errors import JobkitError, WaitTimeoutError
 from jobkit.testing import FakeClock, Stubber, load_stub
-
-if TYPE_CHECKING:
-    from collections.abc import Generator
 
 OFFLINE_RUN = (
     "arn:aws:devicefarm:us-west-2:123456789012:run:"
@@ -70,62 +65,36 @@ def main(argv: list[str] | None = None) -> int:
     policy = WaitPolicy(timeout=args.timeout)
     replay: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
     logs = args.logs
-    with contextlib.ExitStack() as stack:
-        if args.offline:
-            policy = FakeClock().policy(timeout=args.timeout)
-            server = stack.enter_context(_log_server())
-            replay = _offline_run(client, server)
-            logs = logs or stack.enter_context(tempfile.TemporaryDirectory(prefix="jobkit-logs-"))
-        df = DeviceFarm(client)
-        with replay:
+    if args.offline:
+        policy = FakeClock().policy(timeout=args.timeout)
+        replay = _offline_run(client)
+        logs = None
+    df = DeviceFarm(client)
+    with replay:
+        try:
+            run = df.wait_for_run(
+                args.arn,
+                policy=policy,
+                on_update=lambda r: print("...", describe(r)),
+                cancel_on_timeout=True,
+            )
+        except WaitTimeoutError as exc:
+            print(exc, file=sys.stderr)
+            return 4
+        report(run, df)
+        if logs:
             try:
-                run = df.wait_for_run(
-                    args.arn,
-                    policy=policy,
-                    on_update=lambda r: print("...", describe(r)),
-                    cancel_on_timeout=True,
-                )
-            except WaitTimeoutError as exc:
-                print(exc, file=sys.stderr)
-                return 4
-            report(run, df)
-            if logs:
-                try:
-                    saved = df.download_artifacts(args.arn, logs, types=("LOG",))
-                except JobkitError as exc:  # a log that cannot be saved does not hide the outcome
-                    print(f"some logs were not saved: {exc}", file=sys.stderr)
-                    saved = getattr(exc, "written", ())
-                print(f"saved {len(saved)} log(s): {', '.join(p.name for p in saved)}")
+                saved = df.download_artifacts(args.arn, logs, types=("LOG",))
+            except JobkitError as exc:  # a log that cannot be saved does not hide the outcome
+                print(f"some logs were not saved: {exc}", file=sys.stderr)
+                saved = getattr(exc, "written", ())
+            print(f"saved {len(saved)} log(s): {', '.join(p.name for p in saved)}")
+        elif args.offline:
+            print("offline: the logs are not downloaded (no S3 to fetch them from)")
     return 0 if run.outcome is Outcome.SUCCEEDED else 1
 
 
-class _Logs(BaseHTTPRequestHandler):
-    """Plays S3 for the offline run: every presigned URL answers a short log."""
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002, ARG002 -- the base names them
-        return
-
-    def do_GET(self) -> None:
-        body = f"log of {self.path.split('?', 1)[0]}\n".encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def _log_server() -> Generator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Logs)
-    thread = threading.Thread(target=lambda: httpd.serve_forever(0.05), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-def _offline_run(client: Any, server: str) -> Stubber:
+def _offline_run(client: Any) -> Stubber:
     """Script every call the online path makes, in order, from jobkit's canned responses."""
     stubber = Stubber(client)
 
@@ -142,10 +111,6 @@ def _offline_run(client: Any, server: str) -> Stubber:
         for suites, tests in (("pixel", "pixel_tests"), ("galaxy", "galaxy_login")):
             add("list_suites", suites)
             add("list_tests", tests)
-    logs = load_stub("devicefarm", "list_artifacts", "logs")
-    for artifact in logs["artifacts"]:
-        artifact["url"] = f"{server}/{artifact['arn'].rsplit('/', 1)[1]}.{artifact['extension']}"
-    stubber.add_response("list_artifacts", logs)
     return stubber
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from jobkit.testing import MotoIoT
 from replay_server import Replay
+from tls import ca_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -79,6 +80,7 @@ def env() -> dict[str, str]:
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
+        "SSL_CERT_FILE": ca_file(),  # the replay endpoint serves artifacts over HTTPS
     }
 
 

@@ -1,4 +1,7 @@
-"""download_artifacts: a local HTTP server on 127.0.0.1 serves the presigned URLs."""
+"""download_artifacts: a local HTTPS server on 127.0.0.1 serves the presigned URLs.
+
+The server's certificate is trusted through ``SSL_CERT_FILE`` (``tests/tls.py``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from helpers import make_client
 from jobkit import DeviceFarm, aio
 from jobkit.errors import ArtifactDownloadError, InvalidArgumentError, ServiceError
 from jobkit.testing import Stubber
+from tls import ca_file, serve_tls
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -62,8 +66,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file())
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    serve_tls(httpd)
     httpd.daemon_threads = False  # server_close() joins every handler: none outlives the test
     httpd.block_on_close = True
     thread = threading.Thread(
@@ -71,7 +77,7 @@ def server() -> Iterator[str]:
     )
     thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield f"https://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -194,6 +194,7 @@ def test_artifacts_are_saved_and_listed_without_urls(
     for text in (result.stdout, result.stderr):
         assert "X-Amz-Signature" not in text
         assert replay.url not in text
+        assert replay.files_url not in text
         assert "Traceback" not in text
     assert len(replay.downloads) == 6
 

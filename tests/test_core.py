@@ -256,3 +256,102 @@ def test_an_estimate_that_cannot_be_trusted_falls_back_to_backoff(
     seen: list[tuple[float, devicefarm.Job]], expected: list[float]
 ) -> None:
     assert _eta_sleeps(seen) == pytest.approx(expected)
+
+
+# A wait that has never reached AWS fails fast (DESIGN "Waiting reliably").
+
+REFUSED = ServiceError(
+    "refused", code="EndpointConnectionError", operation="X", retryable=True, answered=False
+)
+DROPPED = ServiceError(
+    "dropped", code="ConnectionClosedError", operation="X", retryable=True, answered=False
+)
+STALLED = ServiceError(
+    "no answer", code="ReadTimeoutError", operation="X", retryable=True, answered=False
+)
+CORRUPT = ServiceError(
+    "unreadable", code="MalformedResponse", operation="X", retryable=True, answered=False
+)
+UNFIT = ConversionError("a member of the wrong type", path="$.status")
+UNREACHED = {"refused": REFUSED, "dropped": DROPPED, "stalled": STALLED, "corrupt": CORRUPT}
+
+
+@pytest.mark.parametrize(
+    ("seen", "polls", "ends"),
+    [
+        # never answered: the first failed poll ends the wait with its own error
+        ([REFUSED], 1, REFUSED),
+        ([DROPPED], 1, DROPPED),
+        ([STALLED], 1, STALLED),
+        ([CORRUPT], 1, CORRUPT),
+        # AWS answered first (throttling, a 5xx, a not-found, a model): the outage rule holds
+        ([THROTTLED, REFUSED, REFUSED, DONE], 4, None),
+        ([OUTAGE, CORRUPT, DROPPED, DONE], 4, None),
+        ([MISSING, REFUSED, DONE], 3, None),
+        ([RUNNING, REFUSED, DROPPED, STALLED, CORRUPT, DONE], 6, None),
+        # a readable answer of the wrong shape is AWS answering: ridden out, then refused
+        ([UNFIT, REFUSED, DONE], 3, None),
+    ],
+    ids=[
+        "refused",
+        "dropped",
+        "stalled",
+        "corrupt",
+        "throttled-then-refused",
+        "5xx-then-corrupt",
+        "not-found-then-refused",
+        "seen-then-every-fault",
+        "unfit-then-refused",
+    ],
+)
+def test_until_aws_answers_a_transport_or_parse_failure_ends_the_wait(
+    seen: list[Seen], polls: int, ends: JobkitError | None
+) -> None:
+    trace, step = _drive(_core(), seen)
+    assert len([kind for kind, _ in trace if kind == "poll"]) == polls
+    if ends is None:
+        assert isinstance(step, Done)
+        assert step.resource == DONE
+    else:
+        assert step == Fail(ends)
+        assert isinstance(step, Fail)
+        assert step.error is ends
+
+
+@pytest.mark.parametrize("kind", list(UNREACHED))
+def test_a_never_answered_poll_at_the_deadline_is_still_a_timeout(kind: str) -> None:
+    core = _core(_policy(timeout=10))
+    core.first()
+    error = _timed_out(core.failed(10.0, UNREACHED[kind]))
+    assert error.__cause__ is UNREACHED[kind]
+    assert error.resource is None
+
+
+def test_the_translation_flags_what_shows_aws_never_answered() -> None:
+    from botocore.exceptions import (  # noqa: PLC0415 -- only this test builds botocore errors
+        ClientError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        ReadTimeoutError,
+    )
+    from botocore.parsers import ResponseParserError  # noqa: PLC0415
+
+    from jobkit._engine._aws_errors import translate  # noqa: PLC0415
+
+    never = [
+        EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
+        ConnectTimeoutError(endpoint_url="http://127.0.0.1:9"),
+        ConnectionClosedError(endpoint_url="http://127.0.0.1:9"),
+        ReadTimeoutError(endpoint_url="http://127.0.0.1:9"),
+        ResponseParserError("not json"),
+    ]
+    answered = [
+        ClientError({"Error": {"Code": "ServiceUnavailableException"}}, "DescribeJob"),
+        ClientError({"Error": {"Code": "ThrottlingException"}}, "DescribeJob"),
+        ClientError({"Error": {"Code": "InternalFailureException"}}, "DescribeJob"),
+    ]
+    flags = [getattr(translate(e, "DescribeJob", "IoT job j"), "answered", None) for e in never]
+    assert flags == [False] * len(never)
+    flags = [getattr(translate(e, "DescribeJob", "IoT job j"), "answered", None) for e in answered]
+    assert flags == [True] * len(answered)

@@ -99,8 +99,10 @@ def test_each_fault_is_retried_up_to_the_attempt_bound_then_typed(
 
 @pytest.mark.parametrize(
     "fault",
-    [Fault.stall, lambda: Fault.trickle(0.05), Fault.service_unavailable, Fault.drop],
-    ids=["stall", "trickle", "503", "drop"],
+    # Dropped connections from the first poll on end the wait at once (AWS was never reached:
+    # tests/test_fail_fast.py); once the job has been seen they are ridden out like these.
+    [Fault.stall, lambda: Fault.trickle(0.05), Fault.service_unavailable],
+    ids=["stall", "trickle", "503"],
 )
 def test_the_deadline_bounds_a_wait_whatever_the_network_does(
     fault: Any, proxy: FaultProxy, moto_server: str

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from jobkit._convert._outcome import Resource
 from jobkit._engine._async import drive_group
 from jobkit._engine._many import DEFAULT_WORKERS, check_group, in_input_order
+from jobkit._engine._watching import check_events
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Callable, Iterable
@@ -30,11 +31,13 @@ if TYPE_CHECKING:
     from jobkit._engine._rate import RateLimit
     from jobkit._engine._targets import Target, WaitResult
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
     from jobkit.amplify._aio import Amplify
+    from jobkit.codebuild._aio import CodeBuild
     from jobkit.devicefarm._aio import DeviceFarm
     from jobkit.iot._aio import IoT
 
-__all__ = ["Amplify", "AsyncFacade", "DeviceFarm", "IoT", "as_completed", "wait_all"]
+__all__ = ["Amplify", "AsyncFacade", "CodeBuild", "DeviceFarm", "IoT", "as_completed", "wait_all"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -42,6 +45,7 @@ R = TypeVar("R", bound=Resource)
 _LAZY = {
     "Amplify": "jobkit.amplify._aio",
     "AsyncFacade": "jobkit._engine._async_facade",
+    "CodeBuild": "jobkit.codebuild._aio",
     "DeviceFarm": "jobkit.devicefarm._aio",
     "IoT": "jobkit.iot._aio",
 }
@@ -68,6 +72,7 @@ def as_completed(
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
     full_models: bool = True,
+    events: SqsEvents | None = None,
 ) -> AsyncGenerator[WaitResult[R]]:
     """Wait for many targets at once; an async iterator of each :class:`WaitResult` as it ends.
 
@@ -76,8 +81,18 @@ def as_completed(
     Raises:
         InvalidArgumentError: bad arguments, before any call.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers)
-    return drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, full_models=full_models
+    )
+    return drive_group(
+        items,
+        policy,
+        budget,
+        on_update,
+        max_workers,
+        full_models=full_models,
+        events=check_events(events),
+    )
 
 
 async def wait_all(
@@ -88,9 +103,20 @@ async def wait_all(
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
     full_models: bool = True,
+    events: SqsEvents | None = None,
 ) -> list[WaitResult[R]]:
     """Wait for many targets at once; every :class:`WaitResult` in input order."""
-    items, budget = check_group(targets, policy, rate, on_update, max_workers)
-    stream = drive_group(items, policy, budget, on_update, max_workers, full_models=full_models)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, full_models=full_models
+    )
+    stream = drive_group(
+        items,
+        policy,
+        budget,
+        on_update,
+        max_workers,
+        full_models=full_models,
+        events=check_events(events),
+    )
     results = [r async for r in stream]
     return in_input_order(items, results)

@@ -110,6 +110,10 @@ class AwsError(JobkitError):
 
     retryable: bool = False
     """Whether retrying the same call later may succeed."""
+    answered: bool = True
+    """Whether AWS gave an answer jobkit could read: ``False`` when the connection could not be
+    made, was dropped or timed out, or the body could not be parsed (nothing says AWS was reached).
+    """
 
 
 class NotFoundError(AwsError):
@@ -137,9 +141,11 @@ class ServiceError(AwsError):
         operation: str | None = None,
         request_id: str | None = None,
         retryable: bool = False,
+        answered: bool = True,
     ) -> None:
         super().__init__(message, code=code, operation=operation, request_id=request_id)
         self.retryable = retryable
+        self.answered = answered
 
 
 class ArtifactDownloadError(ServiceError):

@@ -10,26 +10,12 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import IO, TYPE_CHECKING
 
+from jobkit._cli._sinks import command_data, command_property, markdown, output_entry
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 __all__ = ["GitHub"]
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 class GitHub:
@@ -50,7 +36,7 @@ class GitHub:
     def group(self, title: str) -> None:
         """Start a collapsible group of log lines."""
         if self.enabled and not self._open_group:
-            self._command(f"::group::{_escape_data(title)}")
+            self._command(f"::group::{command_data(title)}")
             self._open_group = True
 
     def end_group(self) -> None:
@@ -63,13 +49,13 @@ class GitHub:
         """An error annotation on the step."""
         if self.enabled:
             self.end_group()
-            self._command(f"::error title={_escape_property(title)}::{_escape_data(message)}")
+            self._command(f"::error title={command_property(title)}::{command_data(message)}")
 
     def outputs(self, values: Mapping[str, str | None]) -> None:
-        """Append ``name=value`` lines (values on one line) to ``$GITHUB_OUTPUT``."""
+        """Append one entry per value to ``$GITHUB_OUTPUT`` (see ``_sinks.output_entry``)."""
         if not self.enabled or self.output_file is None:
             return
-        lines = "".join(f"{k}={_one_line(v)}\n" for k, v in values.items() if v is not None)
+        lines = "".join(output_entry(k, v) for k, v in values.items() if v is not None)
         _append(self.output_file, lines)
 
     def step_summary(
@@ -78,15 +64,15 @@ class GitHub:
         """Append a Markdown table (and what failed, as a list) to ``$GITHUB_STEP_SUMMARY``."""
         if not self.enabled or self.summary_file is None:
             return
-        text = f"### {_cell(title)}\n\n| | |\n|---|---|\n"
-        text += "".join(f"| {_cell(k)} | {_cell(v)} |\n" for k, v in rows)
+        text = f"### {markdown(title)}\n\n| | |\n|---|---|\n"
+        text += "".join(f"| {markdown(k)} | {markdown(v)} |\n" for k, v in rows)
         if details:
             text += "\n" + "".join(
-                f"- {_cell(line.strip().removeprefix('- '))}\n" for line in details
+                f"- {markdown(line.strip().removeprefix('- '))}\n" for line in details
             )
         _append(self.summary_file, text + "\n")
 
 
 def _append(path: str, text: str) -> None:
-    with suppress(OSError), open(path, "a", encoding="utf-8") as f:  # noqa: PTH123
+    with suppress(OSError), open(path, "a", encoding="utf-8", newline="") as f:  # noqa: PTH123 -- bytes as written
         f.write(text)

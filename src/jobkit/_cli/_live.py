@@ -2,7 +2,8 @@ r"""Progress on stderr: one live line on a terminal, one line per change otherwi
 
 The live line is redrawn in place (``\r\x1b[K`` first, every time) and cut to the
 terminal's width so it never wraps: the status stays whole and the middle of a long
-ARN is elided. While the resource is not visible yet (the not-found grace), the line
+ARN is elided. The resource's name and status pass through ``_sinks.terminal`` before
+the line is cut and ``_sinks.line`` after, so the only control bytes on it are jobkit's. While the resource is not visible yet (the not-found grace), the line
 says so and how long the grace has left.
 """
 
@@ -13,6 +14,7 @@ import shutil
 import time
 from typing import IO, TYPE_CHECKING
 
+from jobkit._cli._sinks import line, terminal
 from jobkit._engine._progress import describe
 
 if TYPE_CHECKING:
@@ -114,11 +116,12 @@ class Progress:
     def _draw(self) -> None:
         # The last column would wrap on some terminals.
         width = max(20, terminal_width(self.stream) - 1)
-        self._write("\r\x1b[K" + fit(self._stamp(), self.what, self._line_text(), width))
+        shown = fit(self._stamp(), terminal(self.what), terminal(self._line_text()), width)
+        self._write("\r\x1b[K" + line(shown)[:width])
         self.drawn = True
 
     def _line(self, text: str) -> None:
-        self._write(f"{self._stamp()}{self.what}: {text}\n")
+        self._write(line(f"{self._stamp()}{self.what}: {text}") + "\n")
 
     def update(self, resource: Resource) -> None:
         """A newly observed state (the wait's ``on_update``)."""

@@ -11,17 +11,17 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 import attrs
 
-from jobkit._cli._args import ARTIFACT_RESOURCES, EXIT, RESOURCES, parser
+from jobkit._cli._args import ARTIFACT_RESOURCES, EXIT, RESOURCES, STARTS, parser
 from jobkit._cli._github import GitHub
 from jobkit._cli._live import Progress
-from jobkit._cli._render import render
+from jobkit._cli._render import render, write_lines
 from jobkit._cli._secrets import scrub_text
+from jobkit._cli._sinks import line
 from jobkit._cli._summary import Context, summary_lines
 from jobkit._cli._words import in_command_words
 from jobkit._convert._outcome import Outcome
 from jobkit._engine._progress import describe
 from jobkit._services import service
-from jobkit.amplify._ids import amplify_app_branch
 from jobkit.errors import (
     ArtifactDownloadError,
     AwsError,
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from types import FrameType
 
     from jobkit import amplify
-    from jobkit._engine._operations import Operation
+    from jobkit._engine._operations import Operation, Start
     from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["main"]
@@ -128,15 +128,25 @@ class _Command:
         self.args = args
         self.stdout = stdout
         self.stderr = stderr
-        self.kind: Operation[Any] = RESOURCES[args.resource]
+        self.begin: Start | None = STARTS[args.resource] if args.command == "start" else None
+        self.kind: Operation[Any] = (
+            self.begin.operation if self.begin is not None else RESOURCES[args.resource]
+        )
         self.ids: list[Any] = [getattr(args, name, None) for name in self.kind.ids]
         self.waits = args.command == "wait" or (args.command == "start" and args.wait)
         self.github = GitHub(environ if args.command != "get" else {}, stderr)
         self.started: str | None = None  # the job ``start`` started, until it ends
         self.progress: Progress | None = None
         self.facade: Any = None  # the service's sync facade, imported when first needed
+        self.events: Any = None  # the --events source (a jobkit.SqsEvents), if any
         self.what = f"{self.kind.label} {' '.join(str(i) for i in self.ids if i is not None)}"
         self.words = f"jobkit {args.command} {self.kind.command}"
+        # Python's parameter names -> the command's: positional ids upper case, options' flags.
+        positional = self.begin.ids if self.begin is not None else self.kind.ids
+        self.names: tuple[tuple[str, str], ...] = (
+            *((name, name.upper()) for name in positional if name != "execution_number"),
+            *((o.keyword, o.flag) for o in (self.begin.options if self.begin else ())),
+        )
 
     @property
     def shown_id(self) -> str:
@@ -150,10 +160,11 @@ class _Command:
         return self.kind.service == "amplify" and self.ids[2] == _LATEST
 
     def run(self) -> int:
-        if self.args.command == "start":
-            amplify_app_branch(*self.ids[:2])  # refused before any client is built
+        if self.begin is not None:
+            given = tuple(getattr(self.args, name) for name in self.begin.ids)
+            self.begin.check(*given)  # refused before any client is built
             self.facade = self._facade()
-            return self._start()
+            return self._start(self.begin, given)
         # Bad ids (and an unwritable --artifacts) are refused before any client is built.
         self.what = self.kind.bind(*self.ids[:2], "1").what if self.latest else self._bind()
         directory = self._directory()
@@ -188,24 +199,30 @@ class _Command:
         self._say(f"jobkit: latest is {self.what}")
         return job
 
-    def _start(self) -> int:
-        """``jobkit start amplify-job``: the new job's id first on stdout, then maybe wait."""
-        app, branch = self.ids[:2]
-        summary = self.facade.start_job(app, branch, self.args.job_type, job_id=self.args.job_id)
-        self.ids[2] = summary.job_id
+    def _start(self, start: Start, given: tuple[Any, ...]) -> int:
+        """``jobkit start RESOURCE``: the new resource's id first on stdout, then maybe wait."""
+        options = {
+            o.keyword: value
+            for o in start.options
+            if (value := getattr(self.args, o.keyword, None)) is not None
+        }
+        result: Any = getattr(self.facade, start.method)(*given, **options)
+        self.ids = list(start.started(given, result))
         self.started = self.what = self._bind()
-        self.stdout.write(f"{summary.job_id}\n")
+        self.stdout.write(line(self.shown_id) + "\n")
         self.stdout.flush()
-        self._say(f"jobkit: started {self.what} ({self.args.job_type}, {summary.status})")
+        status = getattr(result, "status", None)
+        notes = [str(options[o.keyword]) for o in start.options if o.shown and o.keyword in options]
+        self._say(f"jobkit: started {self.what} ({', '.join([*notes, str(status)])})")
         if not self.args.wait:
-            self.github.outputs({"id": self.shown_id, "status": str(summary.status or "")})
+            self.github.outputs({"id": self.shown_id, "status": str(status or "")})
             return EXIT.OK
         return self._wait(None)
 
     def _say(self, text: str) -> None:
-        """A line on stderr (not progress: --quiet keeps it)."""
+        """A line on stderr (not progress: --quiet keeps it), made safe by ``_sinks.line``."""
         with contextlib.suppress(OSError, ValueError):
-            self.stderr.write(text + "\n")
+            self.stderr.write(line(text) + "\n")
             self.stderr.flush()
 
     def _save_artifacts(self, directory: Path | None) -> None:
@@ -248,11 +265,15 @@ class _Command:
                 policy=policy,
                 on_update=progress.update,
                 cancel_on_timeout=self.args.cancel_on_timeout,
+                events=self.events,
             )
         except WaitTimeoutError as exc:
             self.end()
             self._render(exc.resource, "TIMED_OUT")
             raise
+        finally:
+            if self.events is not None:
+                self.events.close()
         self.started = None
         self.end()
         self._save_artifacts(directory)
@@ -269,11 +290,16 @@ class _Command:
             self.progress.close()
         self.github.end_group()
 
-    def fail(self, message: str, outcome: str | None, resource: Any = None) -> None:
-        """The command ends with an error: say so on stderr, and to GitHub."""
+    def fail(
+        self, message: str, outcome: str | None, resource: Any = None, *, fresh_line: bool = False
+    ) -> None:
+        """The command ends with an error: say so on stderr, and to GitHub.
+
+        ``fresh_line`` starts it on a line of its own (after the ``^C`` a terminal echoes).
+        """
         self.end()
         with contextlib.suppress(OSError, ValueError):
-            self.stderr.write(message + "\n")
+            self.stderr.write(("\n" if fresh_line else "") + line(message) + "\n")
             self.stderr.flush()
         if self.waits:
             self.github.error(message.strip().removeprefix("jobkit: "))
@@ -287,7 +313,7 @@ class _Command:
             rows.append(("status", scrub_text(describe(resource))))
         if self.progress is not None:
             rows.append(("elapsed", f"{self.progress.elapsed():.0f}s"))
-        details = [scrub_text(line) for line in lines[2:]]
+        details = [scrub_text(text) for text in lines[2:]]
         self.github.step_summary(f"jobkit: {self.what}", rows, details)
 
     def _render(self, resource: Any, outcome: str) -> list[str]:
@@ -296,8 +322,7 @@ class _Command:
         if self.github.enabled and resource is not None and self.waits:
             lines = summary_lines(resource, what=self.what, outcome=outcome, context=context)
         if self.args.output == "summary" and lines:
-            for line in lines:
-                self.stdout.write((line if self.args.show_secrets else scrub_text(line)) + "\n")
+            write_lines(self.stdout, lines if self.args.show_secrets else map(scrub_text, lines))
         else:
             render(
                 resource,
@@ -325,6 +350,16 @@ class _Command:
                 f"The AWS profile {self.args.profile!r} does not exist; pass an existing --profile."
             )
             raise InvalidArgumentError(msg, code="ProfileNotFound") from exc
+        queue = getattr(self.args, "events", None)
+        if queue is not None:  # checked here, before the first AWS call of the command
+            from jobkit._events._source import SqsEvents  # noqa: PLC0415 -- --events only
+
+            self.events = SqsEvents(
+                queue,
+                session=session,
+                endpoint_url=self.args.endpoint_url,
+                on_note=lambda text: self._say(f"jobkit: {text}"),
+            )
         return service(self.kind.service).facade_class()(
             session=session,
             endpoint_url=self.args.endpoint_url,
@@ -399,15 +434,19 @@ def main(
                 code = EXIT.TIMEOUT
                 command.fail(f"jobkit: timeout: {_said(exc, command)}", "TIMED_OUT", exc.resource)
             except (AwsError, ConversionError) as exc:
-                command.fail(f"jobkit: aws error: {_said(exc, command)}", None)
+                command.fail(f"jobkit: aws error: {_aws_said(exc, command)}", None)
             except JobkitError as exc:
                 command.fail(f"jobkit: error: {_said(exc, command)}", None)
             except KeyboardInterrupt as exc:
                 code = EXIT.INTERRUPTED
-                command.fail(f"\njobkit: interrupted (Ctrl-C); {_left(exc, command)}", None)
+                command.fail(
+                    f"jobkit: interrupted (Ctrl-C); {_left(exc, command)}", None, fresh_line=True
+                )
         except Terminated as exc:
             code = EXIT.TERMINATED
-            command.fail(f"\njobkit: terminated (SIGTERM); {_left(exc, command)}", None)
+            command.fail(
+                f"jobkit: terminated (SIGTERM); {_left(exc, command)}", None, fresh_line=True
+            )
     out.finish()
     return code
 
@@ -423,8 +462,29 @@ def _left(exc: BaseException, command: _Command) -> str:
 
 
 def _said_text(text: str, command: _Command) -> str:
-    return scrub_text(in_command_words(text, command.words))
+    return scrub_text(in_command_words(text, command.words, command.names))
+
+
+_UNREACHED = {  # why AWS was not reached, by the error's code
+    "EndpointConnectionError": "the connection was refused or the host is unknown",
+    "ConnectTimeoutError": "no connection within --connect-timeout",
+    "ConnectionClosedError": "the connection was closed before any answer",
+    "ReadTimeoutError": "no answer within --read-timeout",
+}
+
+
+def _aws_said(exc: AwsError | ConversionError, command: _Command) -> str:
+    """An AWS error; one that shows AWS never answered names the endpoint the command used."""
+    if not isinstance(exc, AwsError) or exc.answered:
+        return _said(exc, command)
+    client = getattr(command.facade, "client", None)
+    endpoint = getattr(getattr(client, "meta", None), "endpoint_url", None) or "its endpoint"
+    reason = _UNREACHED.get(exc.code or "", "the answer was not a readable AWS response")
+    return scrub_text(
+        f"Could not reach AWS at {endpoint}: {reason} ({exc.code}, {exc.operation}); "
+        "check --endpoint-url and --region (or the network), then run the command again."
+    )
 
 
 def _said(exc: BaseException, command: _Command) -> str:
-    return scrub_text(in_command_words(str(exc), command.words))
+    return scrub_text(in_command_words(str(exc), command.words, command.names))

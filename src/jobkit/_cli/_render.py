@@ -1,27 +1,30 @@
 """The result on stdout: ``text`` (dotted lines), ``json`` (boto3's shape) or ``summary``.
 
-Every format hides secrets unless ``show_secrets``; see ``_secrets``.
+Every format hides secrets unless ``show_secrets``; see ``_secrets``. Every line goes
+through ``_sinks.line`` as it is written: AWS text cannot move the cursor, recolour the
+terminal or start a GitHub workflow command, and JSON stays valid JSON with the same data.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import attrs
 
 from jobkit._cli._secrets import public_json, scrub, scrub_text
+from jobkit._cli._sinks import line
 from jobkit._cli._summary import Context, summary_lines
-from jobkit._convert._converter import unstructure
+from jobkit._convert._lazy import unstructure
 from jobkit._convert._model import extras
 from jobkit._engine._progress import describe
 
 if TYPE_CHECKING:
     from collections.abc import Mapping as MappingType
 
-__all__ = ["Writer", "render"]
+__all__ = ["Writer", "render", "write_lines"]
 
 
 class Writer(Protocol):
@@ -49,23 +52,30 @@ def render(
     """Write ``resource`` to ``stdout`` in ``output`` format."""
     if output == "summary":
         lines = summary_lines(resource, what=what, outcome=outcome, context=context)
-        for line in lines:
-            stdout.write((line if show_secrets else scrub_text(line)) + "\n")
+        write_lines(stdout, lines if show_secrets else map(scrub_text, lines))
         return
     if resource is None:
         return
     if output == "json":
         data = unstructure(resource, mode="json")
         shown = data if show_secrets else public_json(resource, data)
-        json.dump(shown, stdout, indent=2, sort_keys=False)
-        stdout.write("\n")
+        # json.dumps escapes controls and non-ASCII; line() keeps it valid (its escapes are JSON's).
+        write_lines(stdout, json.dumps(shown, indent=2).split("\n"))
         return
     cls: type[Any] = type(cast("object", resource))
     head = f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}: {describe(resource)}"
-    stdout.write((head if show_secrets else scrub_text(head)) + "\n")
-    stdout.write(f"  outcome: {resource.outcome or '(not finished)'}\n")
-    for key, value in _flatten(resource, "", show_secrets=show_secrets):
-        stdout.write(f"  {key}: {value}\n")
+    lines = [head if show_secrets else scrub_text(head)]
+    lines.append(f"  outcome: {resource.outcome or '(not finished)'}")
+    lines += [
+        f"  {key}: {value}" for key, value in _flatten(resource, "", show_secrets=show_secrets)
+    ]
+    write_lines(stdout, lines)  # _flatten scrubbed each value it had to
+
+
+def write_lines(stdout: Writer, lines: Iterable[str]) -> None:
+    """Write each of ``lines`` through ``_sinks.line``, one per line: the only line breaks are these."""
+    for text in lines:
+        stdout.write(line(text) + "\n")
 
 
 def _flatten(obj: object, prefix: str, *, show_secrets: bool) -> list[tuple[str, str]]:

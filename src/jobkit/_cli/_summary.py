@@ -8,10 +8,12 @@ IoT failed things with their status details, Amplify failed steps. Long lists st
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any, cast
 
 from attrs import frozen
 
+from jobkit._engine._flows import Paging
 from jobkit._engine._progress import describe
 from jobkit.errors import JobkitError
 
@@ -57,12 +59,23 @@ def summary_lines(resource: Any, *, what: str, outcome: str, context: Context) -
         return lines
     lines.append(f"  status: {describe(resource)}")
     cls: type[Any] = type(cast("object", resource))
+    _service_sections(cls.__module__)
     for fn in SECTIONS.get(f"{cls.__module__}.{cls.__qualname__}", ()):
         try:
             lines += fn(resource, context)
         except JobkitError as exc:  # the summary is best effort; the exit code stands
             lines.append(f"  (could not read more: {exc})")
     return lines
+
+
+def _service_sections(module: str) -> None:
+    """Import the sections a service keeps in its own folder (its ``Service.summary`` module)."""
+    from jobkit._services import NAMES, service  # noqa: PLC0415 -- read once a summary is made
+
+    name = module.split(".")[1] if module.startswith("jobkit.") else ""
+    found = service(name).summary if name in NAMES else None
+    if found is not None:
+        importlib.import_module(found)
 
 
 def _best_effort(read: Callable[[], list[str]]) -> list[str]:
@@ -97,6 +110,7 @@ def _failed_things(facade: Any, job_id: str) -> list[tuple[str, str, int | None]
     found: list[tuple[str, str, int | None]] = []
     for status in _FAILED_EXECUTIONS:
         token: str | None = None
+        paging = Paging("ListJobExecutionsForJob", f"IoT job {job_id}")
         while len(found) <= _MAX_ITEMS:
             params: dict[str, Any] = {"jobId": job_id, "status": status, "maxResults": 250}
             if token:
@@ -115,7 +129,7 @@ def _failed_things(facade: Any, job_id: str) -> list[tuple[str, str, int | None]
                 found.append(
                     (thing, str(summary.get("status") or status), summary.get("executionNumber"))
                 )
-            token = response.get("nextToken")
+            token = paging.next_token(response)
             if not token:
                 break
     return found

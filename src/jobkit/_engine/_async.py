@@ -1,7 +1,7 @@
 """The asyncio drivers: the same wait core and group as the sync ones, awaited.
 
-A boto3 client's calls run on daemon threads (an abandoned call never keeps the
-process alive); an aiobotocore client is awaited natively. Nothing here decides when
+A boto3 client's calls run on daemon threads (a call given up on is aborted, so its
+thread ends at once); an aiobotocore client is awaited natively. Nothing here decides when
 to poll: :class:`~jobkit._engine._core.WaitCore` and :class:`~jobkit._engine._group.Group` do.
 Cancelling the awaiting task stops the wait at once: no further AWS call starts.
 """
@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobkit._convert._outcome import Resource
+from jobkit._engine._abort import Flight, current_flight
 from jobkit._engine._calls import (
     GRACE,
     CallAbandonedError,
@@ -27,6 +28,7 @@ from jobkit._engine._calls import (
 from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore
 from jobkit._engine._deadline import Deadline
 from jobkit._engine._group import Group, Outcomes, Request, Unit
+from jobkit._engine._watching import EventPump
 from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:
@@ -70,28 +72,43 @@ current_worker: contextvars.ContextVar[Worker | None] = contextvars.ContextVar(
 """The worker thread of the async wait running in this context, if any."""
 
 
+def _on_worker(worker: Worker, fn: Callable[[], T]) -> asyncio.Future[T]:
+    """Run ``fn()`` on ``worker``; cancelling the returned future aborts the call."""
+    inner = worker.submit(fn)
+    outer = asyncio.wrap_future(inner)
+
+    def given_up(done: asyncio.Future[T]) -> None:
+        if done.cancelled() and not inner.done():
+            worker.close(wait=False)
+
+    outer.add_done_callback(given_up)
+    return outer
+
+
 def in_daemon_thread(fn: Callable[[], T]) -> asyncio.Future[T]:
     """Run ``fn()`` on a daemon thread (with this context); its result as an asyncio future.
 
     Inside an async wait the wait's one :class:`Worker` thread runs it (a thread per call
     costs more than a local call); a call given up on (cancelled, or past its deadline)
-    abandons that thread, and the next call gets a new one. Unlike ``asyncio.to_thread``,
-    whose executor threads are joined at exit, an abandoned call never keeps the process alive.
+    is aborted, which ends that thread, and the next call gets a new one. Unlike
+    ``asyncio.to_thread``, whose executor threads are joined at exit, a call given up on
+    never keeps the process alive.
     """
     worker = current_worker.get()
     if worker is not None:
-        inner = worker.submit(fn)
-        outer = asyncio.wrap_future(inner)
-
-        def given_up(done: asyncio.Future[T]) -> None:
-            if done.cancelled() and not inner.done():
-                worker.close(wait=False)
-
-        outer.add_done_callback(given_up)
-        return outer
+        return _on_worker(worker, fn)
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
     context = contextvars.copy_context()
+    # A group's unit has its flight already (its calls run one after another); else a new one.
+    flight = current_flight.get() or Flight()
+    context.run(current_flight.set, flight)
+
+    def abandoned(done: asyncio.Future[T]) -> None:
+        if done.cancelled():
+            flight.abort()
+
+    future.add_done_callback(abandoned)
 
     def deliver(ok: bool, value: Any) -> None:  # noqa: FBT001 -- private callback
         if future.done():  # cancelled meanwhile: the answer is dropped
@@ -140,10 +157,11 @@ async def wait_until_terminal(
     on_update: Callable[[R], object] | None = None,
     check: bool = False,
     refuse: Callable[[R], str | None] | None = None,
+    nap: Callable[[float], Awaitable[None]] | None = None,
 ) -> R:
     """Await ``fetch(deadline)`` until the resource is terminal; the sync driver's twin."""
     clock, sleep = policy.clock, policy.sleep
-    asleep = asleep_for(sleep)
+    asleep = nap or asleep_for(sleep)
     core: WaitCore[R] = WaitCore(
         policy, clock(), what=what, operation=operation, check=check, refuse=refuse
     )
@@ -235,41 +253,106 @@ async def drive_group(
     max_workers: int,
     *,
     full_models: bool = True,
+    events: Any = None,
 ) -> AsyncGenerator[WaitResult[Any]]:
     """Run a :class:`Group` with asyncio tasks (at most ``max_workers`` calls in flight)."""
-    clock = policy.clock if policy is not None else time.monotonic
-    sleep = policy.sleep if policy is not None else time.sleep
-    asleep = asleep_for(sleep)
-    group = Group(targets, policy, clock(), full_models=full_models)
-    pacing = Pacing(rate, clock, sleep, asleep)
-    running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Unit] = {}
+    driver = _AsyncDriver(targets, policy, rate, on_update, max_workers, full_models, events)
+    group = driver.group
     try:
         while not group.done:
-            for unit, deadline_at in group.due(clock(), max_workers - len(running)):
-                deadline = Deadline(deadline_at, clock, sleep)
-                context = contextvars.copy_context()
-                context.run(current_deadline.set, deadline)
-                context.run(current_rate.set, pacing)
-                task = asyncio.create_task(_run_unit(unit, deadline), context=context)
-                running[task] = unit
-            if running:
-                next_due = group.next_due()
-                timeout = None
-                if next_due is not None and len(running) < max_workers:
-                    timeout = max(0.0, next_due - clock())
-                finished, _ = await asyncio.wait(
-                    running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-                )
-                for task in finished:
-                    del running[task]
-                    unit, outcome = task.result()
-                    group.settle(unit, clock(), outcome, on_update)
-            else:
-                next_due = group.next_due()
-                if next_due is not None and (delay := next_due - clock()) > 0:
-                    await asleep(delay)
+            driver.start_due()
+            await driver.next_answer()
             for result in group.pop_finished():
+                if driver.pump is not None:
+                    driver.pump.ended(result.target)
                 yield result
     finally:
-        for task in running:  # cancelled or closed early: no further call starts
+        driver.close()
+
+
+class _AsyncDriver:
+    """The tasks, the clock and the event wake-ups of one async many-at-once wait."""
+
+    def __init__(
+        self,
+        targets: Sequence[Target[Any]],
+        policy: WaitPolicy | None,
+        rate: RateLimit,
+        on_update: Callable[[Any], object] | None,
+        max_workers: int,
+        full_models: bool,  # noqa: FBT001 -- internal, passed through positionally
+        events: Any,
+    ) -> None:
+        self.clock = policy.clock if policy is not None else time.monotonic
+        self.sleep = policy.sleep if policy is not None else time.sleep
+        self.asleep = asleep_for(self.sleep)
+        self.group = Group(
+            targets, policy, self.clock(), full_models=full_models, events=events is not None
+        )
+        self.pacing = Pacing(rate, self.clock, self.sleep, self.asleep)
+        self.on_update = on_update
+        self.max_workers = max_workers
+        # Per running unit's task: the flight of its calls, aborted if the group stops early.
+        self.running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Flight] = {}
+        self.wakes: asyncio.Queue[tuple[Any, tuple[str, ...], None]] | None = None
+        self.waker: asyncio.Task[tuple[Any, tuple[str, ...], None]] | None = None
+        self.pump: EventPump | None = None
+        if events is not None:  # the pump's thread hands wake-ups to this loop
+            loop = asyncio.get_running_loop()
+            wakes: asyncio.Queue[tuple[Any, tuple[str, ...], None]] = asyncio.Queue()
+            self.wakes = wakes
+            self.pump = EventPump(
+                events, self.group, lambda item: loop.call_soon_threadsafe(wakes.put_nowait, item)
+            )
+
+    def start_due(self) -> None:
+        """Start a task for every unit due now, up to ``max_workers`` in flight."""
+        clock = self.clock
+        for unit, deadline_at in self.group.due(clock(), self.max_workers - len(self.running)):
+            deadline = Deadline(deadline_at, clock, self.sleep)
+            context = contextvars.copy_context()
+            context.run(current_deadline.set, deadline)
+            context.run(current_rate.set, self.pacing)
+            flight = Flight()
+            context.run(current_flight.set, flight)
+            task = asyncio.create_task(_run_unit(unit, deadline), context=context)
+            self.running[task] = flight
+
+    async def next_answer(self) -> None:
+        """Wait for a unit's answer, the next due unit, or an event's wake-up; settle it."""
+        next_due = self.group.next_due()
+        timeout = None
+        if next_due is not None and (len(self.running) < self.max_workers or not self.running):
+            timeout = max(0.0, next_due - self.clock())
+        if self.wakes is None and not self.running:
+            if timeout:
+                await self.asleep(timeout)
+            return
+        if timeout == 0.0:
+            return
+        if self.wakes is not None and self.waker is None:
+            self.waker = asyncio.create_task(self.wakes.get())
+        waiting: set[asyncio.Task[Any]] = set(self.running)
+        if self.waker is not None:
+            waiting.add(self.waker)
+        finished, _ = await asyncio.wait(
+            waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        for done in finished:
+            if done is self.waker:  # an event named a target: it is due now
+                self.waker = None
+                self.group.wake(done.result()[1], self.clock())
+                continue
+            del self.running[done]
+            unit, outcome = done.result()
+            self.group.settle(unit, self.clock(), outcome, self.on_update)
+
+    def close(self) -> None:
+        """Cancelled or closed early: no call goes on, and the event pump stops."""
+        for task, flight in self.running.items():
+            flight.abort()  # at once: the tasks' own cancellation waits for the loop
             task.cancel()
+        if self.waker is not None:
+            self.waker.cancel()
+        if self.pump is not None:
+            self.pump.stop(join=False)  # its thread ends within its one-second turn

@@ -23,8 +23,9 @@ from jobkit._engine._stopping import (
     stopped_note,
     unstoppable_note,
 )
-from jobkit._engine._validation import on_update_callable
+from jobkit._engine._validation import flag, on_update_callable
 from jobkit._engine._waiting import WaitPolicy
+from jobkit._engine._watching import check_events, watching
 from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:
@@ -101,12 +102,15 @@ class AsyncFacade(ClientHolder[C]):
         on_update: Callable[[R], object] | None,
         check: bool,
         cancel_on_timeout: bool = False,
+        events: Any = None,
     ) -> R:
         require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
         on_update_callable(on_update)
+        flag(check, "check")
+        flag(cancel_on_timeout, "cancel_on_timeout")
+        check_events(events)
         op = bound.operation
         convert = Reuse(op.model)
-        chosen = await self._read_history(bound, op.policy_for(policy))
 
         async def fetch(deadline: Deadline) -> R:
             response = await self._acall(
@@ -114,21 +118,26 @@ class AsyncFacade(ClientHolder[C]):
             )
             return convert(op.resource(response, bound))
 
-        try:
-            return await _wait_until_terminal(
-                fetch,
-                what=bound.what,
-                operation=op.api,
-                policy=chosen,
-                on_update=on_update,
-                check=check,
-                refuse=op.refuse,
-            )
-        except BaseException as exc:
-            # Cancelling the task counts as an interrupt here: the caller asked for the stop.
-            if cancel_on_timeout and interrupts(exc, cancelled=True):
-                annotate(exc, await self._stop(bound, chosen))
-            raise
+        with watching(events, bound) as watch:
+            chosen = op.policy_for(policy, events=watch is not None)
+            if watch is None:  # events wake the wait; a history read would be a wasted call
+                chosen = await self._read_history(bound, chosen)
+            try:
+                return await _wait_until_terminal(
+                    fetch,
+                    what=bound.what,
+                    operation=op.api,
+                    policy=chosen,
+                    on_update=on_update,
+                    check=check,
+                    refuse=op.refuse,
+                    nap=None if watch is None else watch.anap,
+                )
+            except BaseException as exc:
+                # Cancelling the task counts as an interrupt here: the caller asked for the stop.
+                if cancel_on_timeout and interrupts(exc, cancelled=True):
+                    annotate(exc, await self._stop(bound, chosen))
+                raise
 
     async def _read_history(self, bound: Bound[R], policy: WaitPolicy) -> WaitPolicy:
         """The coroutine twin of ``Facade._read_history``: never fails the wait."""

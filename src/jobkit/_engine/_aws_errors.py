@@ -162,6 +162,7 @@ def translate(exc: BaseException, operation: str, what: str) -> JobkitError | No
             code=type(exc).__name__,
             operation=operation,
             retryable=True,
+            answered=False,
         )
     if isinstance(exc, ResponseParserError):
         return ServiceError(
@@ -170,6 +171,7 @@ def translate(exc: BaseException, operation: str, what: str) -> JobkitError | No
             code="ResponseParserError",
             operation=operation,
             retryable=True,
+            answered=False,
         )
     if isinstance(exc, BotoCoreError):
         return ServiceError(

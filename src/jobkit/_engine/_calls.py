@@ -3,9 +3,11 @@
 botocore's own timeouts cannot bound a call: a response that trickles in a byte at a
 time resets the read timeout with every byte, and botocore retries underneath. So a
 call made during a wait runs on a daemon thread that the wait stops waiting for at
-the deadline (plus a short grace); an abandoned call never keeps the process alive
-and ends when its connection does. While it runs, a ``needs-retry`` hook registered
-first on the client vetoes botocore's inner retries once the deadline has passed.
+the deadline (plus a short grace). A call given up on -- abandoned at its deadline, or
+left behind by an interrupt (Ctrl-C) or a cancelled task -- is aborted: its socket is
+shut down (see :mod:`jobkit._engine._abort`), so its thread ends at once whatever the network
+does. While it runs, a ``needs-retry`` hook registered first on the client vetoes
+botocore's inner retries once the deadline has passed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import botocore.endpoint
 
+from jobkit._engine._abort import Flight, current_flight, pause, track_connections
 from jobkit.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -56,6 +59,7 @@ current_rate: contextvars.ContextVar[Pacing | None] = contextvars.ContextVar(
 
 _GUARD_ID = "jobkit-deadline-guard"
 _RATE_ID = "jobkit-rate-budget"
+_ABORT_ID = "jobkit-abort"
 
 
 class Pacing:
@@ -76,17 +80,13 @@ class Pacing:
         self.asleep = asleep
 
     def wait_turn(self) -> None:
-        """Block until this call's token is due (on the injected clock)."""
-        start = self.rate.reserve(self.clock())
-        delay = start - self.clock()
-        if delay > 0:
-            self.sleep(delay)
+        """Block until this call has taken its token (on the injected clock)."""
+        while (delay := self.rate.take(self.clock)) > 0:
+            pause(self.sleep, delay)
 
     async def await_turn(self) -> None:
         """Await this call's token (an aiobotocore client's requests run on the event loop)."""
-        start = self.rate.reserve(self.clock())
-        delay = start - self.clock()
-        if delay > 0:
+        while (delay := self.rate.take(self.clock)) > 0:
             if self.asleep is None:  # pragma: no cover -- the async driver always sets it
                 self.sleep(delay)
             else:
@@ -94,10 +94,21 @@ class Pacing:
 
 
 def _spend_rate_budget(**_: Any) -> None:
-    """Make every HTTP request (retries too) wait for its token (a ``before-send`` handler)."""
+    """Make every HTTP request (retries too) wait for its token (a ``before-send`` handler).
+
+    A request of an aborted call never starts.
+    """
+    if (flight := current_flight.get()) is not None:
+        flight.check()
     pacing = current_rate.get()
     if pacing is not None:
         pacing.wait_turn()
+
+
+def _stop_aborted(**_: Any) -> None:
+    """End an aborted call instead of letting botocore retry it (a ``needs-retry`` handler)."""
+    if (flight := current_flight.get()) is not None:
+        flight.check()
 
 
 class CallAbandonedError(ServiceError):
@@ -136,17 +147,21 @@ def _botocore_accepts_a_veto() -> bool:
 
 
 def guard_client(client: Any, *, native_async: bool = False) -> None:
-    """Register the retry veto and the rate budget on ``client`` (idempotent).
+    """Register the retry veto, the abort and the rate budget on ``client`` (idempotent).
 
-    Both hooks are inert outside a bounded call and a many-at-once wait.
+    The hooks are inert outside a bounded call and a many-at-once wait.
     ``native_async`` registers the awaitable budget hook, for an aiobotocore client.
     """
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
         if _botocore_accepts_a_veto():
             events.register_first("needs-retry", _veto_retry_past_deadline, unique_id=_GUARD_ID)
+        # A raise, not a veto: every botocore lets a handler's exception through.
+        events.register_first("needs-retry", _stop_aborted, unique_id=_ABORT_ID)
         spend = _await_rate_budget if native_async else _spend_rate_budget
         events.register_first("before-send", spend, unique_id=_RATE_ID)
+    if not native_async:
+        track_connections(client)
 
 
 def _abandoned(operation: str, what: str) -> CallAbandonedError:
@@ -161,14 +176,16 @@ class Worker:
     """One daemon thread that runs a wait's calls one at a time, each bounded by its deadline.
 
     A wait owns one for all its polls (a thread per call would cost more than the call's
-    own overhead). A call still running at its deadline plus :data:`GRACE` is abandoned
-    with its thread, which exits when the call ends; the next call gets a new thread.
+    own overhead). A call still running at its deadline plus :data:`GRACE`, or when the
+    worker is closed (an interrupt, a cancelled task), is aborted and its thread exits at
+    once; the next call gets a new thread.
     """
 
-    __slots__ = ("_inbox", "_pending", "_thread")
+    __slots__ = ("_flight", "_inbox", "_pending", "_thread")
 
     def __init__(self) -> None:
         self._pending: Future[Any] | None = None
+        self._flight: Flight | None = None
         self._inbox: SimpleQueue[tuple[contextvars.Context, Callable[[], Any], Future[Any]] | None]
         self._inbox = SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -177,7 +194,7 @@ class Worker:
         return self
 
     def __exit__(self, *_: object) -> None:
-        # Interrupted mid-call (Ctrl-C), the call is abandoned; an idle thread is joined.
+        # Interrupted mid-call (Ctrl-C), the call is aborted; an idle thread is joined.
         self.close(wait=self.idle)
 
     def submit(self, fn: Callable[[], T], context: contextvars.Context | None = None) -> Future[T]:
@@ -188,8 +205,11 @@ class Worker:
             )
             self._thread.start()
         future: Future[T] = Future()
-        self._pending = future
-        self._inbox.put((context or contextvars.copy_context(), fn, future))
+        context = context or contextvars.copy_context()
+        flight = Flight()
+        context.run(current_flight.set, flight)
+        self._pending, self._flight = future, flight
+        self._inbox.put((context, fn, future))
         return future
 
     def run(self, fn: Callable[[], T], deadline: Deadline, *, what: str, operation: str) -> T:
@@ -217,10 +237,12 @@ class Worker:
         return pending is None or pending.done()
 
     def close(self, *, wait: bool = True) -> None:
-        """Let the thread exit: at once if idle (``wait``), else after its current call."""
+        """Let the thread exit: join it if idle (``wait``), else abort its current call."""
         thread, self._thread = self._thread, None
         if thread is None:
             return
+        if not self.idle and self._flight is not None:
+            self._flight.abort()
         self._inbox.put(None)
         self._inbox = SimpleQueue()
         if wait:

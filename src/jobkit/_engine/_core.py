@@ -13,8 +13,8 @@ Every step carries ``update``: a newly observed model whose state changed, for t
 driver to hand to the caller's ``on_update`` before acting on the step.
 
 Backoff, the deadline, the last poll at the deadline, ``max_attempts``, the
-not-found grace, riding out transient errors (the outage rule) and the
-progress-aware delay live here and only here. The core knows no service: it reads
+not-found grace, riding out transient errors (the outage rule), failing fast when
+AWS was never reached, and the progress-aware delay live here and only here. The core knows no service: it reads
 ``is_terminal``, ``outcome``, ``progress`` and ``describe()`` from the models.
 """
 
@@ -29,6 +29,7 @@ from attrs import frozen
 from jobkit._convert._outcome import Outcome, Resource
 from jobkit._engine._history import History, history_delay
 from jobkit._engine._progress import describe
+from jobkit._engine._validation import clock_reading
 from jobkit.errors import (
     AwsError,
     ConversionError,
@@ -89,6 +90,11 @@ Step = Poll[R] | Sleep[R] | Done[R] | Fail[R]
 def is_transient(error: BaseException) -> bool:
     """Whether a failed poll may heal by itself: throttling, 5xx, connection, unreadable body."""
     return (isinstance(error, AwsError) and error.retryable) or isinstance(error, ConversionError)
+
+
+def _answered(error: JobkitError) -> bool:
+    """Whether ``error`` shows that AWS answered (a readable answer, even an error one)."""
+    return not isinstance(error, AwsError) or error.answered
 
 
 class _Eta:
@@ -169,6 +175,7 @@ class WaitCore(Generic[R]):
         "operation",
         "policy",
         "polls",
+        "reached",
         "refuse",
         "start",
         "what",
@@ -185,13 +192,14 @@ class WaitCore(Generic[R]):
         refuse: Callable[[R], str | None] | None = None,
     ) -> None:
         self.policy = policy
-        self.start = start
+        self.start = start = clock_reading(start)  # an injected clock is refused before any call
         self.deadline = start + policy.timeout
         self.what = what
         self.operation = operation
         self.check = check
         self.refuse = refuse
         self.polls = 0
+        self.reached = False  # whether AWS has answered once (see `failed`)
         self.last: R | None = None
         self.last_error: JobkitError | None = None
         self._last_text: str | None = None
@@ -217,6 +225,7 @@ class WaitCore(Generic[R]):
     def observe(self, now: float, resource: R) -> Step[R]:
         """A poll returned ``resource`` at ``now``; answer the next step."""
         self.polls += 1
+        self.reached = True
         self.last_error = None
         update: R | None = None
         if resource != self.last:
@@ -239,9 +248,17 @@ class WaitCore(Generic[R]):
         return self._next(now, update, time_left)
 
     def failed(self, now: float, error: JobkitError) -> Step[R]:
-        """A poll failed at ``now`` with ``error`` (after its own retries); answer the next step."""
+        """A poll failed at ``now`` with ``error`` (after its own retries); answer the next step.
+
+        Until AWS has answered once (a model, a not-found, throttling, a 5xx: anything but
+        :attr:`~jobkit.errors.AwsError.answered` false), a poll that failed for transport or
+        parse reasons ends the wait with its error: a wrong endpoint or region is not a slow
+        job. The deadline passing stays a timeout, and once AWS has answered the outage rule
+        applies.
+        """
         self.polls += 1
         if isinstance(error, NotFoundError):
+            self.reached = True
             if self.last is not None:
                 msg = (
                     f"{self.what} disappeared while being waited on "
@@ -259,6 +276,12 @@ class WaitCore(Generic[R]):
             return self._next(now, None, None)
         if not is_transient(error):
             return Fail(error)
+        if not _answered(error):
+            if not self.reached and now < self.deadline:
+                logger.debug("%s: AWS was never reached (%s); giving up", self.what, error.code)
+                return Fail(error)
+        else:
+            self.reached = True
         # The outage rule: a poll whose retries ran out is noted, and the wait goes on.
         self.last_error = error
         logger.debug(

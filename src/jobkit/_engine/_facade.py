@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 import boto3
 from botocore.config import Config
 
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._convert._outcome import Resource
 from jobkit._engine._aws_errors import translated
 from jobkit._engine._calls import bounded_call, guard_client
@@ -19,19 +19,11 @@ from jobkit._engine._deadline import Deadline
 from jobkit._engine._flows import HISTORY_TIMEOUT, no_history, with_history
 from jobkit._engine._progress import describe
 from jobkit._engine._retry import RetryPolicy, http_attempt_bound
-from jobkit._engine._stopping import (
-    STOP_TIMEOUT,
-    annotate,
-    interrupts,
-    stopped_note,
-    unstoppable_note,
-)
-from jobkit._engine._sync import wait_until_terminal
-from jobkit._engine._targets import Target
 from jobkit._engine._validation import endpoint_url as check_endpoint_url
-from jobkit._engine._validation import on_update_callable
+from jobkit._engine._validation import flag, on_update_callable
 from jobkit._engine._validation import region_name as check_region_name
 from jobkit._engine._waiting import WaitPolicy
+from jobkit._engine._watching import check_events, watching
 from jobkit.errors import InvalidArgumentError, JobkitError, ServiceError
 
 if TYPE_CHECKING:
@@ -39,6 +31,7 @@ if TYPE_CHECKING:
 
     from jobkit._engine._flows import Flow
     from jobkit._engine._operations import Bound
+    from jobkit._engine._targets import Target
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -155,6 +148,8 @@ class ClientHolder(Generic[C]):
 
     def _target(self, bound: Bound[R]) -> Target[R]:
         """A handle for many-at-once waits: checked ids, no call."""
+        from jobkit._engine._targets import Target  # noqa: PLC0415 -- see _wait
+
         return Target(self, bound)
 
 
@@ -217,17 +212,26 @@ class Facade(ClientHolder[C]):
         on_update: Callable[[R], object] | None,
         check: bool,
         cancel_on_timeout: bool = False,
+        events: Any = None,
     ) -> R:
         """Wait for a bound operation's resource to end; see ``wait_for_*``.
 
         With ``cancel_on_timeout``, a deadline or an interrupt (Ctrl-C, the command's
         SIGTERM) first asks AWS to stop the resource; the raised error says how that went.
+        With ``events`` (a :class:`jobkit.SqsEvents`), an event naming the resource ends the
+        sleep before the next poll, and polls follow the row's longer fallback schedule.
         """
+        # The driver and the stop rules load with the first wait: importing a facade stays cheap.
+        from jobkit._engine._stopping import annotate, interrupts  # noqa: PLC0415
+        from jobkit._engine._sync import wait_until_terminal  # noqa: PLC0415
+
         require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
         on_update_callable(on_update)
+        flag(check, "check")
+        flag(cancel_on_timeout, "cancel_on_timeout")
+        check_events(events)
         op = bound.operation
         convert = Reuse(op.model)  # one per wait: waits through one facade share nothing
-        chosen = self._read_history(bound, op.policy_for(policy))
 
         def fetch(deadline: Deadline) -> R:
             response = self._call(
@@ -235,20 +239,25 @@ class Facade(ClientHolder[C]):
             )
             return convert(op.resource(response, bound))
 
-        try:
-            return wait_until_terminal(
-                fetch,
-                what=bound.what,
-                operation=op.api,
-                policy=chosen,
-                on_update=on_update,
-                check=check,
-                refuse=op.refuse,
-            )
-        except BaseException as exc:
-            if cancel_on_timeout and interrupts(exc):
-                annotate(exc, self._stop(bound, chosen))
-            raise
+        with watching(events, bound) as watch:
+            chosen = op.policy_for(policy, events=watch is not None)
+            if watch is None:  # events wake the wait; a history read would be a wasted call
+                chosen = self._read_history(bound, chosen)
+            try:
+                return wait_until_terminal(
+                    fetch,
+                    what=bound.what,
+                    operation=op.api,
+                    policy=chosen,
+                    on_update=on_update,
+                    check=check,
+                    refuse=op.refuse,
+                    nap=None if watch is None else watch.nap,
+                )
+            except BaseException as exc:
+                if cancel_on_timeout and interrupts(exc):
+                    annotate(exc, self._stop(bound, chosen))
+                raise
 
     def _read_history(self, bound: Bound[R], policy: WaitPolicy) -> WaitPolicy:
         """``policy`` with the history of jobs like ``bound``'s, when its row reads one.
@@ -274,6 +283,12 @@ class Facade(ClientHolder[C]):
 
     def _stop(self, bound: Bound[R], policy: WaitPolicy) -> str:
         """Ask AWS to stop ``bound``'s resource (never with force); say what happened."""
+        from jobkit._engine._stopping import (  # noqa: PLC0415 -- see _wait
+            STOP_TIMEOUT,
+            stopped_note,
+            unstoppable_note,
+        )
+
         op = bound.operation
         stop = op.cancel_call(bound)
         if stop is None:
@@ -333,7 +348,9 @@ def _malformed(operation: str, what: str, detail: str) -> ServiceError:
         f"AWS answered {operation} on {what} with a response jobkit cannot read ({detail}); "
         "it is usually transient, so try again, and report it to jobkit if it persists."
     )
-    return ServiceError(msg, code="MalformedResponse", operation=operation, retryable=True)
+    return ServiceError(
+        msg, code="MalformedResponse", operation=operation, retryable=True, answered=False
+    )
 
 
 def unreadable(exc: Exception, operation: str, what: str) -> Exception:
@@ -351,8 +368,19 @@ def unreadable(exc: Exception, operation: str, what: str) -> Exception:
 def checked(
     response: dict[str, Any], require: str | None, operation: str, what: str
 ) -> dict[str, Any]:
-    """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member."""
-    if require is not None and not isinstance(response.get(require), dict):
+    """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member.
+
+    The member is an object, or a list for a listed read (``BatchGetBuilds``' ``builds``).
+    A body that is not JSON (an HTML page from a proxy or a web server at a wrong endpoint)
+    is malformed too: botocore reads it as an empty answer, which a list call would take
+    for an empty page. jobkit's services all answer JSON.
+    """
+    meta: Any = response.get("ResponseMetadata")
+    headers: Any = meta.get("HTTPHeaders") if isinstance(meta, dict) else None
+    kind: Any = headers.get("content-type") if isinstance(headers, dict) else None
+    if isinstance(kind, str) and kind and "json" not in kind.lower():
+        raise _malformed(operation, what, f"a {kind.partition(';')[0][:40]} body, not JSON")
+    if require is not None and not isinstance(response.get(require), dict | list):
         raise _malformed(operation, what, f"no {require!r} member")
     return response
 

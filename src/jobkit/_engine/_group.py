@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore
+from jobkit._engine._flows import Paging
 from jobkit._engine._targets import Target, WaitResult
 from jobkit.errors import JobkitError, NotFoundError
 
@@ -175,11 +176,12 @@ def _observe(
             response = yield Request(facade, batch.method, batch.api, what, asked)
             _match(batch, parent, response.get(batch.key) or (), wanted, found)
         return
+    paging = Paging(batch.api, what)
     while True:
         response = yield Request(facade, batch.method, batch.api, what, dict(params))
         _match(batch, parent, response.get(batch.key) or (), wanted, found)
-        token = response.get("nextToken")
-        if not token or len(found) == len(wanted):
+        token = paging.next_token(response)
+        if token is None or len(found) == len(wanted):
             return
         params["nextToken"] = token
 
@@ -220,17 +222,22 @@ class Group:
         start: float,
         *,
         full_models: bool = True,
+        events: bool = False,
     ) -> None:
         self.full_models = full_models
         self.entries: list[Entry] = []
+        # With events: the entries each target key names, and entries woken while busy.
+        self.watched: dict[tuple[str, ...], list[Entry]] = {}
+        self._woken: set[Entry] = set()
         self.units: list[Unit] = []
         self.finished: list[WaitResult[Any]] = []
         self._open = len(targets)
         by_parent: dict[tuple[int, str, tuple[tuple[str, Any], ...]], Unit] = {}
         for index, target in enumerate(targets):
             op = target.bound.operation
+            watch = events and op.events is not None
             core: WaitCore[Any] = WaitCore(
-                op.policy_for(policy),
+                op.policy_for(policy, events=watch),
                 start,
                 what=target.what,
                 operation=op.api,
@@ -238,6 +245,9 @@ class Group:
             )
             entry = Entry(index, target, core, start)
             self.entries.append(entry)
+            if watch:
+                assert op.events is not None  # noqa: S101 -- watch says so
+                self.watched.setdefault(op.events.key(target.ids), []).append(entry)
             unit = self._unit_for(target, by_parent)
             unit.entries.append(entry)
             entry.unit = unit
@@ -341,7 +351,9 @@ class Group:
 
     def _apply(self, entry: Entry, now: float, step: Step[Any]) -> None:
         if isinstance(step, Sleep):
-            entry.due = now + step.seconds
+            # Woken while its call ran (that read may predate the event): read again at once.
+            entry.due = now if entry in self._woken else now + step.seconds
+            self._woken.discard(entry)
             return
         if isinstance(step, Poll):  # pragma: no cover -- observe/failed never answer Poll
             entry.due = now
@@ -353,8 +365,21 @@ class Group:
             assert isinstance(step, Fail)  # noqa: S101 -- the four steps are exhaustive
             result = WaitResult(entry.target, core.last, None, step.error)
         entry.result = result
+        self._woken.discard(entry)
         self._open -= 1
         self.finished.append(result)
+
+    def wake(self, key: tuple[str, ...], now: float) -> None:
+        """An event named ``key``: its waiting entries are due now (a busy one once it settles)."""
+        for entry in self.watched.get(key, ()):
+            unit = entry.unit
+            if entry.result is not None or unit is None:
+                continue
+            if unit.busy:
+                self._woken.add(entry)
+            elif entry.due > now:
+                entry.due = now
+                self._schedule(unit)
 
     def pop_finished(self) -> list[WaitResult[Any]]:
         """The results that arrived since the last call, in the order they arrived."""

@@ -3,7 +3,8 @@
 The group decides what is due; this module only does I/O: it runs each due unit's flow
 on a daemon thread (at most ``max_workers`` at a time, never one per target), under
 the group's :class:`RateLimit` (every HTTP request waits for its token, through a
-botocore hook), and abandons a unit still running past its deadline.
+botocore hook), and aborts a unit still running past its deadline, or every running
+unit when the wait stops early (``break``, Ctrl-C).
 """
 
 from __future__ import annotations
@@ -13,20 +14,24 @@ import queue
 import threading
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from jobkit._convert._outcome import Resource
+from jobkit._engine._abort import CallAbortedError, Flight, current_flight
 from jobkit._engine._calls import GRACE, CallAbandonedError, Pacing, current_deadline, current_rate
 from jobkit._engine._deadline import Deadline
 from jobkit._engine._group import Group, Outcomes, Request, Unit
 from jobkit._engine._rate import DEFAULT_RATE, RateLimit
 from jobkit._engine._targets import Target, WaitResult
-from jobkit._engine._validation import on_update_callable
+from jobkit._engine._validation import flag, on_update_callable
 from jobkit._engine._waiting import WaitPolicy
+from jobkit._engine._watching import WAKE, EventPump, check_events
 from jobkit.errors import InvalidArgumentError, JobkitError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Sequence
+
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["DEFAULT_WORKERS", "as_completed", "check_group", "in_input_order", "wait_all"]
 
@@ -44,6 +49,7 @@ def check_group(
     max_workers: object,
     *,
     sync: bool = False,
+    full_models: object = True,
 ) -> tuple[list[Target[Any]], RateLimit]:
     """Refuse bad arguments of ``as_completed``/``wait_all`` before any call."""
     if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
@@ -70,6 +76,7 @@ def check_group(
         msg = f"rate must be a jobkit.RateLimit or None, got {type(rate).__name__}; pass RateLimit(per_second=5)."
         raise InvalidArgumentError(msg, code="InvalidArgument")
     on_update_callable(on_update)
+    flag(full_models, "full_models")
     if type(max_workers) is not int or not 1 <= max_workers <= 64:  # noqa: PLR2004
         msg = f"max_workers is {max_workers!r}; pass a whole number from 1 to 64."
         raise InvalidArgumentError(msg, code="InvalidArgument")
@@ -112,6 +119,7 @@ def as_completed(
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
     full_models: bool = True,
+    events: SqsEvents | None = None,
 ) -> Generator[WaitResult[R]]:
     """Wait for many targets at once; yield each one's :class:`WaitResult` as it ends.
 
@@ -130,6 +138,10 @@ def as_completed(
         full_models: a target that a list shows ended (IoT executions, Amplify jobs) is read
             once more for its whole model; ``False`` ends it on the list's summary model,
             one call fewer per target when only the outcome matters.
+        events: a :class:`jobkit.SqsEvents`: an event naming a target makes it due at once
+            (for a batched target, its next list call), and targets whose services publish
+            events poll on their rows' long fallback schedule. Device Farm's are polled as
+            usual. Events run on real time, whatever ``policy``'s clock.
 
     Returns:
         A generator of results; closing it (``break``, Ctrl-C) starts no further call.
@@ -137,8 +149,13 @@ def as_completed(
     Raises:
         InvalidArgumentError: bad arguments, before any call.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers, sync=True)
-    return _drive(items, policy, budget, on_update, max_workers, full_models=full_models)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, sync=True, full_models=full_models
+    )
+    source = check_events(events)
+    return _drive(
+        items, policy, budget, on_update, max_workers, full_models=full_models, events=source
+    )
 
 
 def wait_all(
@@ -149,13 +166,19 @@ def wait_all(
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
     full_models: bool = True,
+    events: SqsEvents | None = None,
 ) -> list[WaitResult[R]]:
     """Wait for many targets at once; return every :class:`WaitResult` in input order.
 
     Same arguments and rules as :func:`as_completed`.
     """
-    items, budget = check_group(targets, policy, rate, on_update, max_workers, sync=True)
-    results = _drive(items, policy, budget, on_update, max_workers, full_models=full_models)
+    items, budget = check_group(
+        targets, policy, rate, on_update, max_workers, sync=True, full_models=full_models
+    )
+    source = check_events(events)
+    results = _drive(
+        items, policy, budget, on_update, max_workers, full_models=full_models, events=source
+    )
     return in_input_order(items, results)
 
 
@@ -175,19 +198,31 @@ def _drive(
     max_workers: int,
     *,
     full_models: bool = True,
+    events: Any = None,
 ) -> Generator[WaitResult[Any]]:
-    driver = _Driver(targets, policy, rate, on_update, max_workers, full_models=full_models)
+    driver = _Driver(
+        targets, policy, rate, on_update, max_workers, full_models=full_models, events=events
+    )
     group = driver.group
-    while not group.done:
-        for unit, deadline_at in group.due(driver.clock(), max_workers - len(driver.running)):
-            driver.start(unit, deadline_at)
-        if driver.running:
-            driver.collect()
-        else:
-            next_due = group.next_due()
-            if next_due is not None and (delay := next_due - driver.clock()) > 0:
-                driver.sleep(delay)
-        yield from group.pop_finished()
+    pump = None if events is None else EventPump(events, group, driver.answers.put)
+    try:
+        while not group.done:
+            for unit, deadline_at in group.due(driver.clock(), max_workers - len(driver.running)):
+                driver.start(unit, deadline_at)
+            if driver.running:
+                driver.collect()
+            else:
+                next_due = group.next_due()
+                if next_due is not None and (delay := next_due - driver.clock()) > 0:
+                    driver.idle(delay)
+            for result in group.pop_finished():
+                if pump is not None:
+                    pump.ended(result.target)
+                yield result
+    finally:  # stopped early (closed, interrupted): no call of the group goes on
+        driver.abort_running()
+        if pump is not None:
+            pump.stop()
 
 
 class _Driver:
@@ -202,19 +237,23 @@ class _Driver:
         max_workers: int,
         *,
         full_models: bool = True,
+        events: Any = None,
     ) -> None:
         self.clock = policy.clock if policy is not None else time.monotonic
         self.sleep = policy.sleep if policy is not None else time.sleep
-        self.group = Group(targets, policy, self.clock(), full_models=full_models)
+        self.events = events
+        self.group = Group(
+            targets, policy, self.clock(), full_models=full_models, events=events is not None
+        )
         self.pacing = Pacing(rate, self.clock, self.sleep)
         self.on_update = on_update
         self.max_workers = max_workers
-        self.answers: queue.SimpleQueue[tuple[Unit, object, Outcomes | JobkitError]] = (
+        self.answers: queue.SimpleQueue[tuple[Any, object, Outcomes | JobkitError | None]] = (
             queue.SimpleQueue()
         )
-        # Per running unit: its deadline, its thread, and a token that tells its answer from
-        # the late answer of an earlier, abandoned run of the same unit.
-        self.running: dict[Unit, tuple[float, threading.Thread, object]] = {}
+        # Per running unit: its deadline, its thread, and its flight, which also tells its
+        # answer from the late answer of an earlier, aborted run of the same unit.
+        self.running: dict[Unit, tuple[float, threading.Thread, Flight]] = {}
 
     def start(self, unit: Unit, deadline_at: float) -> None:
         """Run the unit's flow on a daemon thread, under the deadline and the rate budget."""
@@ -222,7 +261,8 @@ class _Driver:
         context = contextvars.copy_context()
         context.run(current_deadline.set, deadline)
         context.run(current_rate.set, self.pacing)
-        token = object()
+        flight = Flight()
+        context.run(current_flight.set, flight)
         answers = self.answers
 
         def work() -> None:
@@ -230,10 +270,12 @@ class _Driver:
                 outcome: Outcomes | JobkitError = context.run(_run_flow, unit.flow(), deadline)
             except JobkitError as exc:
                 outcome = exc
-            answers.put((unit, token, outcome))
+            except CallAbortedError:
+                return  # nobody waits for this answer any more
+            answers.put((unit, flight, outcome))
 
         thread = threading.Thread(target=work, name="jobkit many-at-once", daemon=True)
-        self.running[unit] = (deadline_at, thread, token)
+        self.running[unit] = (deadline_at, thread, flight)
         thread.start()
 
     def collect(self) -> None:
@@ -243,20 +285,42 @@ class _Driver:
         if next_due is not None and len(self.running) < self.max_workers:
             wake = min(wake, next_due)
         try:
-            unit, token, outcome = self.answers.get(timeout=max(0.0, wake - self.clock()))
+            unit, flight, outcome = self.answers.get(timeout=max(0.0, wake - self.clock()))
         except queue.Empty:
             self._abandon_expired(self.clock())
             return
+        if unit is WAKE:  # an event named a target: it is due now
+            self.group.wake(cast("tuple[str, ...]", flight), self.clock())
+            return
         current = self.running.get(unit)
-        if current is not None and current[2] is token:  # else: a late, abandoned answer
-            del self.running[unit]
+        if current is not None and current[2] is flight and outcome is not None:
+            del self.running[unit]  # (else: a late answer of an aborted run)
             current[1].join()  # it has answered; this only waits for it to exit
             self.group.settle(unit, self.clock(), outcome, self.on_update)
 
+    def idle(self, seconds: float) -> None:
+        """Nothing runs: sleep until the next unit is due, or an event wakes one sooner."""
+        if self.events is None:
+            self.sleep(seconds)
+            return
+        try:
+            unit, key, _ = self.answers.get(timeout=seconds)
+        except queue.Empty:
+            return
+        if unit is WAKE:
+            self.group.wake(cast("tuple[str, ...]", key), self.clock())
+
+    def abort_running(self) -> None:
+        """Abort every running unit's call: their threads end at once."""
+        for _, _, flight in self.running.values():
+            flight.abort()
+        self.running.clear()
+
     def _abandon_expired(self, now: float) -> None:
         for unit, (at, _, _) in list(self.running.items()):
-            if now >= at + GRACE:  # abandoned: its daemon thread ends with its connection
-                del self.running[unit]
+            if now >= at + GRACE:  # abandoned: its call is aborted, so its thread ends
+                _, _, flight = self.running.pop(unit)
+                flight.abort()
                 error = CallAbandonedError(
                     f"a call for {unit.entries[0].target.what} was still running at the "
                     "deadline and was abandoned; check the network, or raise the timeout.",

@@ -17,6 +17,7 @@ import importlib
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+import attrs
 from attrs import frozen
 
 from jobkit._convert._outcome import Resource
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from jobkit._engine._flows import Flow
     from jobkit._engine._history import History
 
-__all__ = ["Batch", "Bound", "Call", "Operation", "Service"]
+__all__ = ["Batch", "Bound", "Call", "Events", "Operation", "Option", "Service", "Start"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -77,6 +78,29 @@ class Batch(Generic[R]):
 
 
 @frozen(kw_only=True)
+class Events:
+    """How AWS's own events name a resource (a row's ``events``), so they can wake its waits.
+
+    Args:
+        key: the resource's ids -> the target key its service's recogniser builds from an
+            event (``("amplify", app_id, branch, job_id)``).
+        recogniser: the service's recogniser, as ``"module:function"`` (imported by the first
+            wait that watches events).
+        fallback: the delays between polls while events are watched: long, because an event
+            wakes the wait at once; polls only catch an event that was lost.
+    """
+
+    key: Callable[[tuple[Any, ...]], tuple[str, ...]]
+    recogniser: str
+    fallback: WaitPolicy
+
+    def recognise(self) -> Callable[[Any], Any]:
+        """The recogniser function (importing its module)."""
+        module, _, name = self.recogniser.partition(":")
+        return cast("Callable[[Any], Any]", model_of(module, name))
+
+
+@frozen(kw_only=True)
 class Operation(Generic[R]):
     """Everything jobkit needs to know about one get/describe operation.
 
@@ -99,8 +123,11 @@ class Operation(Generic[R]):
         cancel: the boto3 method that stops it (same ids, never ``force``), if any.
         cancel_params: the boto3 parameters ``cancel`` takes, when not all of ``params``
             (``cancel_job_execution`` takes no execution number).
+        cancel_args: the parameters of ``cancel``, when they are not a subset of the read's
+            (``stop_build(id=...)`` after ``batch_get_builds(ids=[...])``; a reason to give).
         refuse: may return why a resource can never end on its own (the wait refuses it).
         batch: how many-at-once waits observe these resources through one list call.
+        events: how AWS's events name these resources, when AWS publishes any.
         listed: the item member that holds a resource's id, when the read takes its id as a
             one-element list and answers a list (``BatchGetBuilds``: ``"id"``); an id missing
             from the answer is :class:`~jobkit.errors.NotFoundError`.
@@ -127,8 +154,10 @@ class Operation(Generic[R]):
     wait: str
     cancel: str | None = None
     cancel_params: tuple[str, ...] | None = None
+    cancel_args: Callable[[Bound[R]], dict[str, Any]] | None = None
     refuse: Callable[[R], str | None] | None = None
     batch: Batch[R] | None = None
+    events: Events | None = None
     listed: str | None = None
     history: str | None = None
 
@@ -146,8 +175,11 @@ class Operation(Generic[R]):
         """The boto3 method, API name and parameters that stop ``bound``'s resource, if any."""
         if self.cancel is None:
             return None
-        keep = self.cancel_params
-        params = {k: v for k, v in bound.params.items() if keep is None or k in keep}
+        if self.cancel_args is not None:
+            params = self.cancel_args(bound)
+        else:
+            keep = self.cancel_params
+            params = {k: v for k, v in bound.params.items() if keep is None or k in keep}
         api = "".join(part.capitalize() for part in self.cancel.split("_"))
         return self.cancel, api, params
 
@@ -161,15 +193,24 @@ class Operation(Generic[R]):
         if self.listed is None:
             return raw
         wanted = bound.ids[0]
-        for item in raw if isinstance(raw, list) else ():
-            if isinstance(item, dict) and item.get(self.listed) == wanted:
-                return item
+        items: list[Any] = cast("list[Any]", raw) if isinstance(raw, list) else []  # type: ignore[redundant-cast]
+        for item in items:
+            if isinstance(item, dict) and cast("dict[str, Any]", item).get(self.listed) == wanted:
+                return cast("dict[str, Any]", item)
         msg = f"{bound.what} was not found; check the identifier and the region."
         raise NotFoundError(msg, code="NotFound", operation=self.api)
 
-    def policy_for(self, policy: WaitPolicy | None) -> WaitPolicy:
-        """The policy a wait on this operation runs with: ``policy`` over the row's defaults."""
-        return self.policy if policy is None else policy.over(self.policy)
+    def policy_for(self, policy: WaitPolicy | None, *, events: bool = False) -> WaitPolicy:
+        """The policy a wait on this operation runs with: ``policy`` over the row's defaults.
+
+        With ``events`` (and a row that has them), the defaults' delays are the events'
+        fallback schedule; the timeout and the not-found grace stay the row's.
+        """
+        base = self.policy
+        if events and self.events is not None:
+            fallback = self.events.fallback
+            base = attrs.evolve(base, min_delay=fallback.min_delay, max_delay=fallback.max_delay)
+        return base if policy is None else policy.over(base)
 
     def history_flow(self, bound: Bound[R], policy: WaitPolicy) -> Flow[History | None] | None:
         """The flow that reads ``bound``'s history for a wait under ``policy``, if it reads one."""
@@ -202,7 +243,8 @@ class Call:
         models: the module of the models (``"jobkit.devicefarm"``).
         response_name: the model of one whole response (one page), in ``models``.
         key: the response member holding the items (or the one resource).
-        model_name: the model of one item, in ``models``.
+        model_name: the model of one item, in ``models``; ``None`` when the items are plain
+            values kept as they are (``ListBuildsForProject`` lists build ids).
         paged: whether the call pages with ``nextToken``.
         page_size: the parameter and value that ask for the largest pages, if any.
     """
@@ -213,19 +255,79 @@ class Call:
     models: str
     response_name: str
     key: str
-    model_name: str
+    model_name: str | None
     paged: bool = True
     page_size: tuple[str, int] | None = None
 
     @property
-    def model(self) -> type[Any]:
-        """The jobkit model of one item (imported on first use)."""
+    def model(self) -> type[Any] | None:
+        """The jobkit model of one item (imported on first use); ``None`` for plain values."""
+        if self.model_name is None:
+            return None
         return cast("type[Any]", model_of(self.models, self.model_name))
 
     @property
     def response(self) -> type[Any]:
         """The jobkit model of one whole response (imported on first use)."""
         return cast("type[Any]", model_of(self.models, self.response_name))
+
+
+@frozen(kw_only=True)
+class Option:
+    """One option of ``jobkit start RESOURCE``: its flag and the facade keyword it fills.
+
+    Args:
+        flag: the command's flag (``"--source-version"``).
+        keyword: the start method's keyword argument (``"source_version"``).
+        help: the flag's help text.
+        metavar: how the help names its value.
+        choices: the values it allows, if a fixed set.
+        default: its value when the flag is not given (``None``: the keyword is not passed).
+        shown: whether the ``started ...`` line on stderr names its value.
+    """
+
+    flag: str
+    keyword: str
+    help: str
+    metavar: str = "VALUE"
+    choices: tuple[str, ...] | None = None
+    default: str | None = None
+    shown: bool = False
+
+
+@frozen(kw_only=True)
+class Start:
+    """How ``jobkit start RESOURCE`` starts one: the facade method, its arguments, what it returns.
+
+    The command prints the started resource's id first on stdout and, with ``--wait``,
+    waits for it through :attr:`operation`'s row (its policy, words and exit codes).
+
+    Args:
+        operation: the row of the resource it starts (its ``command`` is the resource word).
+        method: the sync facade's start method (``"start_build"``).
+        ids: the start method's positional parameters, the command's positional arguments.
+        check: checks the positional values before any client is built (raising
+            ``InvalidArgumentError``).
+        options: the command's options, each a keyword argument of ``method``.
+        started: the start method's positional values and what it returned -> the ids of
+            the started resource, as :attr:`operation` takes them.
+        help: one line for ``jobkit start --help``.
+        description: what ``jobkit start RESOURCE --help`` says first.
+    """
+
+    operation: Operation[Any]
+    method: str
+    ids: tuple[str, ...]
+    check: Callable[..., object]
+    options: tuple[Option, ...] = ()
+    started: Callable[[tuple[Any, ...], Any], tuple[Any, ...]]
+    help: str
+    description: str
+
+    @property
+    def command(self) -> str:
+        """The resource word (``"codebuild-build"``)."""
+        return self.operation.command
 
 
 @frozen(kw_only=True)
@@ -239,6 +341,7 @@ class Service:
         calls: its list and start calls around the waits.
         artifacts: the command words whose resources ``--artifacts DIR`` applies to.
         summary: the module that registers its ``--output summary`` sections, if any.
+        starts: what ``jobkit start`` can start, one :class:`Start` per resource word.
     """
 
     name: str
@@ -247,6 +350,7 @@ class Service:
     calls: tuple[Call, ...] = ()
     artifacts: frozenset[str] = frozenset()
     summary: str | None = None
+    starts: tuple[Start, ...] = ()
 
     def facade_class(self) -> type[Any]:
         """The sync facade class (importing its module)."""

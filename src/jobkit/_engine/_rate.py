@@ -1,21 +1,28 @@
 """RateLimit: a hard budget of AWS calls per second, shared by every call of a group.
 
 A token bucket: it holds at most ``burst`` tokens and gains ``per_second`` tokens a
-second; each call takes one when it starts. So over any window of ``W`` seconds at most
-``burst + per_second * W`` calls start. :meth:`RateLimit.reserve` does the arithmetic and
-never sleeps (the drivers sleep, each its own way).
+second; each call takes one at the moment it starts. So over any window of ``W`` seconds
+at most ``burst + per_second * W`` calls start. :meth:`RateLimit.take` does the arithmetic
+and never sleeps (the drivers sleep, each its own way, then ask again).
+
+A token is never booked ahead for a later start: a thread that wakes late (a loaded
+machine, a busy event loop) would then start on a token the bucket no longer holds,
+and several such late starts would pile up above ``burst``.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
 from jobkit._engine._validation import shown
 from jobkit.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["DEFAULT_RATE", "RateLimit"]
 
@@ -53,30 +60,30 @@ class RateLimit:
 
     per_second: float = field(validator=_per_second)
     burst: int = field(default=1, validator=_burst)
+    # GCRA's theoretical arrival time -- when the bucket, left alone, is full again -- kept
+    # as [anchor, n] meaning anchor + n intervals, so a burst at one instant is exact
+    # arithmetic ([] until the first call). A call may start `burst - 1` intervals before it.
     _state: list[float] = field(factory=list[float], init=False, repr=False, eq=False)
     _lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False, eq=False)
 
-    def reserve(self, now: float) -> float:
-        """Book the next call's token and return when that call may start (``>= now``).
+    def take(self, clock: Callable[[], float]) -> float:
+        """Take a token now if the bucket holds one (``0.0``), else say how long until it will.
 
-        Thread-safe; calls that reserve one after another start in reservation order.
+        ``clock`` is read under the bucket's lock, so a reading is never older than the
+        last token taken. Nothing is taken when the answer is above 0: the caller sleeps
+        that long (or longer) and asks again. Thread-safe.
         """
         interval = 1.0 / self.per_second
         with self._lock:
-            if not self._state:
-                # [the time the bucket was last full or the next token's time, tokens then]
-                self._state[:] = [now, float(self.burst)]
-            at, tokens = self._state
-            # Refill since `at`, up to the capacity.
-            if now > at:
-                tokens = min(float(self.burst), tokens + (now - at) * self.per_second)
-                at = now
-            if tokens >= 1.0:
-                self._state[:] = [at, tokens - 1.0]
-                return at
-            start = at + (1.0 - tokens) * interval
-            self._state[:] = [start, 0.0]
-            return start
+            now = clock()
+            if not self._state or now >= self._state[0] + self._state[1] * interval:
+                self._state[:] = [now, 0]  # full: a clock that steps back never lands here
+            anchor, n = self._state
+            allowed = anchor + (n - (self.burst - 1)) * interval
+            if now < allowed:
+                return allowed - now
+            self._state[1] = n + 1
+            return 0.0
 
 
 DEFAULT_RATE = RateLimit(per_second=5.0, burst=1)

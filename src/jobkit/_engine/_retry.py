@@ -11,18 +11,26 @@ retries off (``total_max_attempts=1``), so the bound is exactly ``max_attempts``
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import tenacity
 from attrs import field, frozen
 
+from jobkit._engine._abort import pause
 from jobkit._engine._aws_errors import is_retryable
 from jobkit._engine._backoff import full_jitter_delay
-from jobkit._engine._validation import as_seconds, delay_range, positive_int, positive_seconds
+from jobkit._engine._validation import (
+    as_seconds,
+    delay_range,
+    injected_callable,
+    positive_int,
+    positive_seconds,
+    random_draw,
+)
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -52,8 +60,12 @@ class RetryPolicy:
     max_attempts: int = field(default=4, validator=positive_int)
     min_delay: float = field(default=0.5, converter=as_seconds, validator=positive_seconds)
     max_delay: float = field(default=20.0, converter=as_seconds, validator=positive_seconds)
-    sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
-    random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
+    sleep: Callable[[float], None] = field(
+        default=time.sleep, eq=False, repr=False, validator=injected_callable
+    )
+    random: Callable[[], float] = field(
+        default=random.random, eq=False, repr=False, validator=injected_callable
+    )
 
     def __attrs_post_init__(self) -> None:
         delay_range("RetryPolicy", self.min_delay, self.max_delay)
@@ -65,11 +77,11 @@ class RetryPolicy:
         sleeping itself is the driver's (``time.sleep``, the wait's injected sleep, or
         ``asyncio.sleep``). ``stop`` refuses a retry whose sleep would end past ``deadline``.
         """
+        import tenacity  # noqa: PLC0415 -- imported at the first retried call, not with the facades
 
         def wait(state: tenacity.RetryCallState) -> float:
-            return full_jitter_delay(
-                state.attempt_number, self.min_delay, self.max_delay, self.random()
-            )
+            r = random_draw(self.random(), "RetryPolicy")
+            return full_jitter_delay(state.attempt_number, self.min_delay, self.max_delay, r)
 
         def stop(state: tenacity.RetryCallState) -> bool:
             if state.attempt_number >= self.max_attempts:
@@ -100,7 +112,12 @@ class RetryPolicy:
         ``fn`` must raise already-translated jobkit errors; the last one is re-raised.
         """
         sleep = self.sleep if deadline is None else deadline.sleep
-        return tenacity.Retrying(sleep=sleep, **self.tenacity_options(deadline))(fn)
+        import tenacity  # noqa: PLC0415 -- see tenacity_options
+
+        # In a call's flight, a real sleep between retries ends when the call is aborted.
+        return tenacity.Retrying(
+            sleep=functools.partial(pause, sleep), **self.tenacity_options(deadline)
+        )(fn)
 
     async def acall(
         self,
@@ -110,6 +127,8 @@ class RetryPolicy:
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> T:
         """The coroutine twin of :meth:`call`: same rules, ``sleep`` awaited (asyncio's by default)."""
+        import tenacity  # noqa: PLC0415 -- see tenacity_options
+
         options = self.tenacity_options(deadline)
         if sleep is None:
             import asyncio  # noqa: PLC0415 -- only async callers pay for importing asyncio

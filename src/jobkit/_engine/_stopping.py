@@ -5,8 +5,8 @@ The facades make the calls (sync or async); this module decides and words them, 
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import sys
 from typing import TYPE_CHECKING, Any
 
 from jobkit.errors import JobkitError, WaitTimeoutError
@@ -31,7 +31,10 @@ def interrupts(exc: BaseException, *, cancelled: bool = False) -> bool:
     """
     if isinstance(exc, WaitTimeoutError | KeyboardInterrupt):
         return True
-    if isinstance(exc, asyncio.CancelledError):
+    # Only a process that imported asyncio can hold its CancelledError; the sync facades do not
+    # import it (their import stays cheap).
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is not None and isinstance(exc, asyncio.CancelledError):
         return cancelled
     return not isinstance(exc, Exception | SystemExit | GeneratorExit)
 

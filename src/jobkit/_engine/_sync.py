@@ -36,10 +36,13 @@ def wait_until_terminal(
     on_update: Callable[[R], object] | None = None,
     check: bool = False,
     refuse: Callable[[R], str | None] | None = None,
+    nap: Callable[[float], None] | None = None,
 ) -> R:
     """Poll ``fetch(deadline)`` until the resource is terminal, then return the final model.
 
     ``fetch`` raises jobkit errors only; transient ones are ridden out until the deadline.
+    ``nap`` sleeps between polls instead of the policy's ``sleep``: it may end early (an
+    event woke the wait), never late.
 
     Raises:
         WaitTimeoutError: the deadline (or ``max_attempts``) passed first.
@@ -68,7 +71,7 @@ def wait_until_terminal(
                 else:
                     step = core.observe(clock(), resource)
             elif isinstance(step, Sleep):
-                sleep(step.seconds)
+                (nap or sleep)(step.seconds)
                 step = core.wake(clock())
             elif isinstance(step, Done):
                 return step.resource

@@ -27,10 +27,14 @@ __all__ = [
     "SERVICE_NAMES",
     "as_seconds",
     "bad_character",
+    "clock_reading",
     "delay_range",
     "endpoint_url",
     "fail",
     "finite_non_negative",
+    "flag",
+    "flag_value",
+    "injected_callable",
     "matching",
     "non_negative",
     "on_update_callable",
@@ -38,6 +42,7 @@ __all__ = [
     "plain",
     "positive_int",
     "positive_seconds",
+    "random_draw",
     "region_name",
     "seconds",
     "shown",
@@ -281,3 +286,58 @@ def optional_positive_int(instance: object, attribute: Any, value: object) -> No
             "it must be a whole number (an int) of at least 1, or None for no limit."
         )
         raise fail(msg)
+
+
+_INJECTED = {
+    "clock": "a function of no arguments returning seconds as a float, e.g. time.monotonic",
+    "sleep": "a function taking seconds, e.g. time.sleep (or FakeClock().sleep)",
+    "random": "a function of no arguments returning a float in [0, 1), e.g. random.random",
+}
+
+
+def injected_callable(instance: object, attribute: Any, value: object) -> None:
+    """Attrs validator: an injected ``clock``, ``sleep`` or ``random`` must be callable."""
+    if not callable(value):
+        owner, name = type(instance).__name__, attribute.name
+        msg = (
+            f"{owner} {name} is {shown(value, 30)}, which is not callable; pass {_INJECTED[name]}."
+        )
+        raise fail(msg)
+
+
+def flag_value(instance: object, attribute: Any, value: object) -> None:
+    """Attrs validator: a bool (not 1, not "yes")."""
+    if type(value) is not bool:
+        owner, name = type(instance).__name__, attribute.name
+        msg = f"{owner} {name} is {shown(value, 30)}; pass True or False."
+        raise fail(msg)
+
+
+def flag(value: object, name: str) -> bool:
+    """Refuse a keyword flag (``check``, ``cancel_on_timeout``...) that is not a bool."""
+    if type(value) is not bool:
+        msg = f"{name} is {shown(value, 30)}; pass True or False."
+        raise fail(msg)
+    return value
+
+
+def clock_reading(value: object, owner: str = "WaitPolicy") -> float:
+    """Refuse what an injected ``clock`` returned unless it is finite seconds."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        msg = (
+            f"{owner} clock returned {shown(value, 30)}; pass a clock that returns seconds "
+            "as a finite float, e.g. time.monotonic."
+        )
+        raise fail(msg)
+    return float(value)
+
+
+def random_draw(value: object, owner: str) -> float:
+    """Refuse what an injected ``random`` returned unless it is a float in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        msg = (
+            f"{owner} random returned {shown(value, 30)}; pass a function returning a float "
+            "in [0, 1), e.g. random.random."
+        )
+        raise fail(msg)
+    return float(value)

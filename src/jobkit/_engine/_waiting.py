@@ -16,7 +16,10 @@ from jobkit._engine._validation import (
     as_seconds,
     delay_range,
     finite_non_negative,
+    flag_value,
+    injected_callable,
     positive_seconds,
+    random_draw,
 )
 from jobkit.errors import InvalidArgumentError
 
@@ -114,12 +117,18 @@ class WaitPolicy:
     not_found_grace: float = field(
         default=_GRACE, converter=_seconds, validator=finite_non_negative
     )
-    use_progress: bool = False
-    use_history: bool = True
+    use_progress: bool = field(default=False, validator=flag_value)
+    use_history: bool = field(default=True, validator=flag_value)
     history: History | None = field(default=None, repr=False, validator=_optional_history)
-    clock: Callable[[], float] = field(default=time.monotonic, eq=False, repr=False)
-    sleep: Callable[[float], None] = field(default=time.sleep, eq=False, repr=False)
-    random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
+    clock: Callable[[], float] = field(
+        default=time.monotonic, eq=False, repr=False, validator=injected_callable
+    )
+    sleep: Callable[[float], None] = field(
+        default=time.sleep, eq=False, repr=False, validator=injected_callable
+    )
+    random: Callable[[], float] = field(
+        default=random.random, eq=False, repr=False, validator=injected_callable
+    )
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.min_delay, _Default) and not isinstance(self.max_delay, _Default):
@@ -160,7 +169,8 @@ class WaitPolicy:
         ``time_left`` is the estimated time until the resource finishes, if known
         (``None``: unknown, the plain backoff delay).
         """
-        backoff = waiter_delay(attempt, self.min_delay, self.max_delay, self.random())
+        r = random_draw(self.random(), "WaitPolicy")
+        backoff = waiter_delay(attempt, self.min_delay, self.max_delay, r)
         if time_left is None or not self.use_progress:
             return backoff
         return min(backoff, max(self.min_delay, self.ETA_FRACTION * time_left))

@@ -60,6 +60,7 @@ from jobkit._events._sharing import Consumer, EventStats, State
 from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import TracebackType
 
     import boto3.session
@@ -155,8 +156,12 @@ class SqsEvents:
         wait_time: int = MAX_WAIT,
         batch: int = MAX_BATCH,
         visibility_timeout: int = 30,
+        on_note: Callable[[str], object] | None = None,
     ) -> None:
         url, url_region = _queue_url(queue_url)
+        if on_note is not None and not callable(cast("object", on_note)):
+            msg = f"on_note is {shown(on_note, 40)}, which is not callable; pass a function taking a line of text (e.g. print), or None."
+            raise _fail(msg)
         self._wait_time = _whole("wait_time", wait_time, 1, MAX_WAIT, "seconds")
         batch = _whole("batch", batch, 1, MAX_BATCH, "messages")
         visibility = _whole("visibility_timeout", visibility_timeout, 1, MAX_VISIBILITY, "seconds")
@@ -183,6 +188,11 @@ class SqsEvents:
         self._consumer = Consumer(url, batch=batch, visibility_timeout=visibility)
         self._turn = threading.Lock()
         self._closing = threading.Event()
+        # Wake-ups one wait's receive brought for another wait of this process (see nap).
+        self._pending: dict[TargetKey, WakeUp] = {}
+        self._pending_lock = threading.Lock()
+        self._on_note = on_note
+        self._noted: set[str] = set()
 
     @staticmethod
     def _checked_client(client: object) -> Any:
@@ -209,7 +219,9 @@ class SqsEvents:
             msg = f"session is a {type(session).__name__}, not a boto3 Session; pass boto3.session.Session() or None."
             raise _fail(msg)
         session = session or boto3.session.Session()
-        region = region_name or cast("str | None", cast("Any", session).region_name) or url_region
+        # A queue lives in the region its URL names; the session's region is for URLs that name
+        # none (an endpoint of your own, as in tests).
+        region = region_name or url_region or cast("str | None", cast("Any", session).region_name)
         if region is None:
             msg = "No AWS region is known for the queue; pass region_name=... or a queue_url on sqs.REGION.amazonaws.com."
             raise _fail(msg)
@@ -231,6 +243,8 @@ class SqsEvents:
     def unwatch(self, key: TargetKey) -> None:
         """Stop waking ``key`` (its wait is over); its late events are deleted unread for a while."""
         self._consumer.unwatch(key)
+        with self._pending_lock:
+            self._pending.pop(key, None)
 
     # -- what the driver shows -------------------------------------------------------------------
 
@@ -285,6 +299,90 @@ class SqsEvents:
                     nap = min(left, max(0.0, consumer.resume_at - now))
                 self._closing.wait(nap)
         return []
+
+    def nap(self, key: TargetKey, seconds: float, stop: threading.Event | None = None) -> bool:
+        """Sleep up to ``seconds``, ending early when an event wakes ``key``; whether one did.
+
+        A wait's sleep between polls. Several waits of this process may nap on one source at
+        once: one of them receives at a time, and wake-ups it brings for the others are kept
+        for them. ``stop`` (set from another thread, e.g. when an async wait is cancelled) ends
+        the nap before any further call starts.
+        """
+        deadline = time.monotonic() + _timeout(seconds)
+        while stop is None or not stop.is_set():
+            if self._take(key):
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._note_silence()
+                return False
+            if not self._turn.acquire(timeout=min(left, 1.0)):
+                continue  # another wait is receiving; what it brings for key lands in _pending
+            try:
+                if self._take(key):
+                    return True
+                left = deadline - time.monotonic()
+                woke = self._receive_turn(min(left, float(self._wait_time)), stop)
+            finally:
+                self._turn.release()
+            with self._pending_lock:
+                for wake_up in woke:
+                    self._pending[wake_up.key] = wake_up
+            self._note_problem()
+        return False
+
+    def poll(self, seconds: float, stop: threading.Event | None = None) -> list[WakeUp]:
+        """One turn of receiving, within ``seconds``: the wake-ups it brought, for any key.
+
+        The many-at-once driver's pump. What it brings is also kept for waits of this process
+        that :meth:`nap` on the same source, until they take it or stop watching.
+        """
+        if not self._turn.acquire(timeout=max(0.0, _timeout(seconds))):
+            return []
+        try:
+            woke = self._receive_turn(seconds, stop)
+        finally:
+            self._turn.release()
+        with self._pending_lock:
+            for wake_up in woke:
+                self._pending[wake_up.key] = wake_up
+        self._note_problem()
+        return woke
+
+    def _take(self, key: TargetKey) -> bool:
+        with self._pending_lock:
+            return self._pending.pop(key, None) is not None
+
+    def _receive_turn(self, left: float, stop: threading.Event | None) -> list[WakeUp]:
+        """One receive within ``left`` seconds (the caller holds the turn); sleeps when it cannot."""
+        wait = min(self._wait_time, math.floor(left + _SLACK))
+        now = time.monotonic()
+        if self._consumer.ready(now) and wait >= 1 and not self._closing.is_set():
+            return self._receive_once(wait)
+        nap = left
+        if self._consumer.state == "paused":
+            nap = min(left, max(0.0, self._consumer.resume_at - now))
+        (stop or self._closing).wait(max(0.0, min(nap, 1.0)))
+        return []
+
+    def note(self, text: str) -> None:
+        """Hand ``text`` to ``on_note`` once (the same text twice is said once)."""
+        if self._on_note is not None and text not in self._noted:
+            self._noted.add(text)
+            self._on_note(text)
+
+    def _note_problem(self) -> None:
+        problem = self._consumer.problem
+        if problem is not None:
+            self.note(problem)
+
+    def _note_silence(self) -> None:
+        self._note_problem()
+        if self._consumer.state == "receiving" and self._consumer.stats.messages == 0:
+            self.note(
+                f"no event has arrived yet on {self.queue_url}; polling meanwhile "
+                "(jobkit events check tells whether events are wired)"
+            )
 
     def _receive_once(self, wait: int) -> list[WakeUp]:
         consumer = self._consumer

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from jobkit import amplify
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["Amplify"]
 
@@ -76,6 +77,7 @@ class Amplify(AmplifyBase, AsyncFacade["AmplifyClient"]):
         on_update: Callable[[amplify.Job], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> amplify.Job:
         """Wait until the job SUCCEEDs, FAILs or is CANCELLED (defaults: :attr:`JOB_POLICY`)."""
         bound = AMPLIFY_JOB.bind(app_id, branch_name, job_id)
@@ -85,4 +87,5 @@ class Amplify(AmplifyBase, AsyncFacade["AmplifyClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from jobkit import amplify
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._engine._facade import ClientHolder, Facade
 from jobkit._engine._validation import shown
 from jobkit.amplify import _flows
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["Amplify", "AmplifyBase", "started_summary"]
 
@@ -150,6 +151,7 @@ class Amplify(AmplifyBase, Facade["AmplifyClient"]):
         on_update: Callable[[amplify.Job], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> amplify.Job:
         """Wait until the job SUCCEEDs, FAILs or is CANCELLED (defaults: :attr:`JOB_POLICY`).
 
@@ -164,6 +166,9 @@ class Amplify(AmplifyBase, Facade["AmplifyClient"]):
             check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (StopJob, never forced) and say in the error whether AWS accepted.
+            events: a :class:`jobkit.SqsEvents`: an event naming the resource wakes the wait
+                at once, and polls follow a long fallback schedule (a lost event only
+                makes the wait slower). See docs/events.md.
 
         Returns:
             The final model (``is_terminal`` is true).
@@ -183,4 +188,5 @@ class Amplify(AmplifyBase, Facade["AmplifyClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from jobkit import amplify
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._engine._flows import Ask, Flow, seconds_between, server_now
 from jobkit._engine._history import History
 from jobkit.amplify._operations import AMPLIFY_JOB, AMPLIFY_LIST_JOBS
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["job_history", "latest_job"]
 
-_ENDED = (amplify.JobStatus.SUCCEED, amplify.JobStatus.FAILED)
+_ENDED = frozenset({"SUCCEED", "FAILED"})  # JobStatus is a StrEnum: the models stay unloaded
 """The statuses whose durations count: a cancelled job says nothing of how long one takes."""
 
 

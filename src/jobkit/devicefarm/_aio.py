@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 from jobkit._engine._async import in_daemon_thread
 from jobkit._engine._async_facade import AsyncFacade
 from jobkit.devicefarm import _flows
-from jobkit.devicefarm._artifacts import DEFAULT_FILE_TIMEOUT, DEFAULT_TYPES, file_names, save_all
+from jobkit.devicefarm._artifacts import (
+    DEFAULT_FILE_TIMEOUT,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_TYPES,
+    file_names,
+    save_all,
+)
 from jobkit.devicefarm._facade import DeviceFarmBase
 from jobkit.devicefarm._ids import devicefarm_arn, devicefarm_arn_of
 from jobkit.devicefarm._operations import DEVICEFARM_JOB, DEVICEFARM_RUN, DEVICEFARM_SESSION
@@ -21,6 +27,7 @@ if TYPE_CHECKING:
 
     from jobkit import devicefarm
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["DeviceFarm"]
 
@@ -48,14 +55,15 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
         types: Iterable[str] = DEFAULT_TYPES,
         *,
         file_timeout: float = DEFAULT_FILE_TIMEOUT,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     ) -> tuple[Path, ...]:
         """Save a run's or job's artifacts into ``directory`` (see the sync method); the paths."""
-        clean, kind, folder, categories, limit = self._download_args(
-            arn, directory, types, file_timeout
+        clean, kind, folder, categories, limit, size = self._download_args(
+            arn, directory, types, file_timeout, max_file_bytes
         )
         listed = await self._run(_flows.artifacts(clean, kind, categories))
         planned = file_names(listed, folder)
-        return await in_daemon_thread(lambda: save_all(planned, timeout=limit))
+        return await in_daemon_thread(lambda: save_all(planned, timeout=limit, max_bytes=size))
 
     async def wait_for_run(
         self,
@@ -65,6 +73,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.Run], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.Run:
         """Wait until the run is COMPLETED and return it (defaults: :attr:`RUN_POLICY`)."""
         bound = DEVICEFARM_RUN.bind(arn)
@@ -74,6 +83,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
 
     async def get_job(self, arn: str) -> devicefarm.Job:
@@ -92,6 +102,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.Job], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.Job:
         """Wait until the job is COMPLETED and return it (defaults: :attr:`JOB_POLICY`)."""
         bound = DEVICEFARM_JOB.bind(arn)
@@ -101,6 +112,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
 
     async def wait_for_remote_access_session(
@@ -111,6 +123,7 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.RemoteAccessSession], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.RemoteAccessSession:
         """Wait until the session is COMPLETED and return it (defaults: :attr:`SESSION_POLICY`)."""
         bound = DEVICEFARM_SESSION.bind(arn)
@@ -120,4 +133,5 @@ class DeviceFarm(DeviceFarmBase, AsyncFacade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

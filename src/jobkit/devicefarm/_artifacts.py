@@ -1,9 +1,18 @@
 """Saving Device Farm artifacts to disk with the standard library.
 
-Each artifact's presigned URL is streamed into a temporary file beside its final name
-and renamed only once complete, so a partial file never carries the final name. Each
-file has a bounded time; a URL is never logged, printed or put into an error (its query
-string is a credential).
+Artifact names, extensions and URLs come from whoever wrote the tests, so they are
+untrusted. :func:`file_name` is the one place a name becomes a file name: ASCII letters,
+digits, ``._ -``, no leading dot, at most 200 characters, never a Windows device name.
+Every file lands directly in the chosen directory, under a name no entry of it has
+(whatever its case, a symlink included). Only ``https`` URLs are fetched, redirects
+too; a body is read up to its declared length and never past the per-file size bound.
+
+Each URL is streamed into a temporary file created in the directory with
+``O_CREAT | O_EXCL | O_NOFOLLOW`` (``tempfile.mkstemp``), then linked to its final name
+(``link`` never replaces an entry, nor follows a symlink), so a partial file never
+carries the final name and nothing in or outside the directory is overwritten. Each file
+has a bounded time and size; a URL is never logged, printed or put into an error (its
+query string is a credential).
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-from jobkit.devicefarm import ArtifactCategory
+from jobkit import devicefarm
 from jobkit.errors import ArtifactDownloadError, InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -27,10 +36,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_FILE_TIMEOUT",
+    "DEFAULT_MAX_FILE_BYTES",
     "DEFAULT_TYPES",
     "ArtifactDownloadError",
     "check_directory",
+    "check_max_bytes",
     "check_types",
+    "file_name",
     "file_names",
     "save_all",
 ]
@@ -41,10 +53,21 @@ DEFAULT_TYPES: tuple[str, ...] = ("FILE", "LOG", "SCREENSHOT")
 """Every ListArtifacts category: files (videos, customer artifacts), logs and screenshots."""
 DEFAULT_FILE_TIMEOUT = 300.0
 """Seconds one artifact may take to download before it is given up."""
+DEFAULT_MAX_FILE_BYTES = 8 * 1024**3
+"""Bytes one artifact may have (8 GiB): a larger or endless body is given up."""
 _CHUNK = 64 * 1024
 _READ_TIMEOUT = 30.0  # at most this long for any one network read
-_NAME_MAX = 120
+# 200 + "-NNNN" stays well below the 255 bytes most file systems allow (names are ASCII).
+_NAME_MAX = 200
+_STEM_MAX = 150
+_EXTENSION_MAX = 40
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+# Device names Windows reserves in any directory, with any extension (CON.txt too).
+_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"}
+    | {f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789"}
+)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,15}):")
 
 
 def _fail(message: str) -> InvalidArgumentError:
@@ -53,7 +76,7 @@ def _fail(message: str) -> InvalidArgumentError:
 
 def check_types(types: object) -> tuple[str, ...]:
     """Check ``types``: a non-empty sequence of ListArtifacts categories (FILE, LOG, SCREENSHOT)."""
-    known = [c.value for c in ArtifactCategory]
+    known = [c.value for c in devicefarm.ArtifactCategory]
     msg = f"types must be a tuple of artifact categories such as ('LOG',), got {type(types).__name__}."
     if isinstance(types, str | bytes):
         raise _fail(msg)
@@ -101,24 +124,53 @@ def check_directory(directory: object) -> Path:
     return path
 
 
-def _safe(text: str | None) -> str:
-    cleaned = _UNSAFE.sub("_", text or "").strip(" .")
-    return cleaned[:_NAME_MAX]
+def check_max_bytes(value: object) -> int:
+    """Check ``max_file_bytes``: a whole number of bytes above 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        shown = repr(value)[:40]
+        msg = f"max_file_bytes is {shown}; pass a whole number of bytes above 0, e.g. 2**30."
+        raise _fail(msg)
+    return value
+
+
+def _part(text: str | None, limit: int) -> str:
+    return _UNSAFE.sub("_", text or "").strip(" .")[:limit].strip(" .")
+
+
+def _stem_and_suffix(name: str | None, extension: str | None) -> tuple[str, str]:
+    stem = _part(name, _STEM_MAX) or "artifact"
+    ext = _part(extension, _EXTENSION_MAX)
+    if stem.startswith("-") or stem.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
+        stem = f"_{stem}"  # a device name on Windows; an option to a shell command
+    return stem, f".{ext}" if ext else ""
+
+
+def file_name(name: str | None, extension: str | None) -> str:
+    """The file name for an artifact called ``name`` with ``extension``, safe on any system.
+
+    ``../../x`` becomes ``_.._x``, ``/etc/passwd`` ``_etc_passwd``, ``..`` ``artifact``,
+    NUL ``_``, ``CON.txt`` ``_CON.txt``. The result has only ASCII letters, digits,
+    ``._ -``, no leading dash, no leading or trailing dot or space, at most 200 characters.
+    """
+    stem, suffix = _stem_and_suffix(name, extension)
+    return stem + suffix
 
 
 def file_names(artifacts: Sequence[Artifact], directory: Path) -> list[tuple[Artifact, Path]]:
     """A unique file name in ``directory`` for each artifact: ``NAME.EXT``, then ``NAME-2.EXT``...
 
-    Names already taken on disk are not overwritten.
+    A name is taken when any entry of ``directory`` (a file, a folder, a symlink, even a
+    dangling one) or an earlier artifact has it in any letter case, so nothing is
+    overwritten and case-only twins stay apart on a case-insensitive file system.
     """
     taken: set[str] = set()
+    with contextlib.suppress(OSError):
+        taken = {entry.name.lower() for entry in directory.iterdir()}
     planned: list[tuple[Artifact, Path]] = []
     for artifact in artifacts:
-        stem = _safe(artifact.name) or "artifact"
-        extension = _safe(artifact.extension)
-        suffix = f".{extension}" if extension else ""
-        candidate, n = f"{stem}{suffix}", 1
-        while candidate.lower() in taken or (directory / candidate).exists():
+        stem, suffix = _stem_and_suffix(artifact.name, artifact.extension)
+        candidate, n = stem + suffix, 1
+        while candidate.lower() in taken or os.path.lexists(directory / candidate):
             n += 1
             candidate = f"{stem}-{n}{suffix}"
         taken.add(candidate.lower())
@@ -147,12 +199,70 @@ def _why(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-class _TooSlowError(Exception):
+class _SaveError(Exception):
+    """One file could not be saved; the message says why, never with the URL."""
+
+
+class _TooSlowError(_SaveError):
     pass
 
 
-class _IncompleteError(Exception):
+class _IncompleteError(_SaveError):
+    def __init__(self) -> None:
+        super().__init__("the connection closed mid-file")
+
+
+class _RefusedError(_SaveError):
+    """A URL (or a redirect) jobkit does not fetch; the message names its scheme only."""
+
+
+class _TooLargeError(_SaveError):
     pass
+
+
+class _TakenError(_SaveError):
+    pass
+
+
+def _refuse_unless_https(url: str, what: str) -> None:
+    if url[:8].lower() == "https://":
+        return
+    match = _SCHEME.match(url)
+    scheme = f"with scheme {match[1].lower()}" if match else "with no scheme"
+    msg = f"refused {what}a URL {scheme} (only https URLs are downloaded)"
+    raise _RefusedError(msg)
+
+
+def _opener() -> Any:
+    """An opener with HTTPS alone (no http, ftp, file or data handler); redirects stay on https."""
+    import ssl  # noqa: PLC0415 -- loaded only when downloading
+    import urllib.request  # noqa: PLC0415
+    from urllib.parse import urljoin  # noqa: PLC0415
+
+    class HttpsRedirects(urllib.request.HTTPRedirectHandler):
+        def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+            # Checked before urllib's own check, which allows ftp and says only "HTTP 302".
+            target = headers.get("location") or headers.get("uri") or ""
+            try:
+                _refuse_unless_https(urljoin(req.full_url, target), "a redirect to ")
+            except _RefusedError:
+                fp.close()
+                raise
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),  # HTTPS_PROXY tunnels (CONNECT); the fetch stays TLS
+        urllib.request.UnknownHandler(),
+        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+        HttpsRedirects(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def save(
@@ -160,26 +270,26 @@ def save(
     path: Path,
     *,
     timeout: float,
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
     clock: Callable[[], float] = time.monotonic,
+    opener: Any = None,
 ) -> int:
-    """Stream ``url`` into ``path`` (temporary name, then rename); return the bytes written.
+    """Stream ``url`` into ``path`` (temporary file, then link); return the bytes written.
 
-    Raises ``OSError``, ``urllib.error.URLError``, ``http.client.HTTPException``,
-    ``_TooSlowError`` or ``_IncompleteError``; the temporary file is removed on any failure.
+    Raises ``OSError``, ``urllib.error.URLError``, ``http.client.HTTPException`` or a
+    ``_SaveError``; the temporary file is removed on any failure, and ``path`` is never
+    replaced (``_TakenError`` when something took the name meanwhile).
     """
-    import urllib.error  # noqa: PLC0415 -- loaded only when downloading
-    import urllib.request  # noqa: PLC0415
-
-    if not url.lower().startswith(("https://", "http://")):
-        raise urllib.error.URLError("not an http(s) URL")
+    _refuse_unless_https(url, "")
     deadline = clock() + timeout
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # A short fixed prefix: the final name may already use most of the 255 bytes allowed.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".jobkit-", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as out:
             read_timeout = max(0.05, min(_READ_TIMEOUT, timeout))
-            with urllib.request.urlopen(url, timeout=read_timeout) as response:  # noqa: S310 -- scheme checked above
-                written = _stream(response, out, deadline, clock)
-        Path(temporary).replace(path)
+            with (opener or _opener()).open(url, timeout=read_timeout) as response:
+                written = _stream(response, out, clock, (timeout, deadline), max_bytes)
+        _publish(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
@@ -187,13 +297,43 @@ def save(
     return written
 
 
-def _stream(response: Any, out: BinaryIO, deadline: float, clock: Callable[[], float]) -> int:
+def _publish(temporary: str, path: Path) -> None:
+    """Give the complete file its final name without replacing or following anything there."""
+    taken = _TakenError(f"{path.name} appeared in the directory meanwhile; it was left alone")
+    try:
+        os.link(temporary, path)  # fails on any entry there, a symlink included
+    except FileExistsError:
+        raise taken from None
+    except OSError:  # no hard links here (some network and FAT file systems): rename instead
+        if os.path.lexists(path):
+            raise taken from None
+        Path(temporary).replace(path)
+        return
+    Path(temporary).unlink()
+
+
+def _stream(
+    response: Any,
+    out: BinaryIO,
+    clock: Callable[[], float],
+    time_bound: tuple[float, float],
+    max_bytes: int,
+) -> int:
+    """Copy the body within ``time_bound`` (seconds, deadline); never read past ``max_bytes`` + 1."""
+    timeout, deadline = time_bound
+    too_large = _TooLargeError(f"larger than the per-file limit of {max_bytes} bytes")
+    declared = getattr(response, "length", None)
+    if declared is not None and declared > max_bytes:
+        raise too_large
     written = 0
-    while chunk := response.read(_CHUNK):
-        out.write(chunk)
+    while chunk := response.read(min(_CHUNK, max_bytes + 1 - written)):
         written += len(chunk)
+        if written > max_bytes:  # no length, or chunked: an endless body stops here
+            raise too_large
+        out.write(chunk)
         if clock() > deadline:
-            raise _TooSlowError
+            msg = f"took longer than {timeout:g}s"
+            raise _TooSlowError(msg)
     if getattr(response, "length", None):  # Content-Length said more was coming
         raise _IncompleteError
     return written
@@ -203,6 +343,7 @@ def save_all(
     planned: Iterable[tuple[Artifact, Path]],
     *,
     timeout: float = DEFAULT_FILE_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
     clock: Callable[[], float] = time.monotonic,
 ) -> tuple[Path, ...]:
     """Save each artifact; raise :class:`ArtifactDownloadError` after trying all if some failed."""
@@ -211,17 +352,18 @@ def save_all(
 
     written: list[Path] = []
     failed: dict[str, str] = {}
+    opener = _opener()
     for artifact, path in planned:
         label = f"{artifact.name or 'artifact'} ({artifact.arn or 'no ARN'})"
         if not artifact.url:
             failed[label] = "AWS gave no URL"
             continue
         try:
-            size = save(artifact.url, path, timeout=timeout, clock=clock)
-        except _TooSlowError:
-            failed[label] = f"took longer than {timeout:g}s"
-        except _IncompleteError:
-            failed[label] = "the connection closed mid-file"
+            size = save(
+                artifact.url, path, timeout=timeout, max_bytes=max_bytes, clock=clock, opener=opener
+            )
+        except _SaveError as exc:
+            failed[label] = str(exc)
         except (OSError, urllib.error.URLError, http.client.HTTPException, ValueError) as exc:
             failed[label] = _why(exc)
         else:

@@ -9,8 +9,10 @@ from jobkit._engine._validation import seconds
 from jobkit.devicefarm import _flows
 from jobkit.devicefarm._artifacts import (
     DEFAULT_FILE_TIMEOUT,
+    DEFAULT_MAX_FILE_BYTES,
     DEFAULT_TYPES,
     check_directory,
+    check_max_bytes,
     check_types,
     file_names,
     save_all,
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from jobkit import devicefarm
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["DeviceFarm", "DeviceFarmBase"]
 
@@ -64,8 +67,8 @@ class DeviceFarmBase(ClientHolder["DeviceFarmClient"]):
 
     @staticmethod
     def _download_args(
-        arn: object, directory: object, types: object, file_timeout: object
-    ) -> tuple[str, str, Path, tuple[str, ...], float]:
+        arn: object, directory: object, types: object, file_timeout: object, max_file_bytes: object
+    ) -> tuple[str, str, Path, tuple[str, ...], float, int]:
         """Check download_artifacts' arguments before any request (the directory is created)."""
         clean, kind = devicefarm_arn_of(arn, ("run", "job"))
         categories = check_types(types)
@@ -73,7 +76,8 @@ class DeviceFarmBase(ClientHolder["DeviceFarmClient"]):
         if not 0 < limit < float("inf"):
             msg = f"file_timeout is {file_timeout!r}; pass a number of seconds above 0, e.g. 300."
             raise InvalidArgumentError(msg, code="InvalidArgument")
-        return clean, kind, check_directory(directory), categories, limit
+        size = check_max_bytes(max_file_bytes)
+        return clean, kind, check_directory(directory), categories, limit, size
 
 
 class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
@@ -117,13 +121,18 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         types: Iterable[str] = DEFAULT_TYPES,
         *,
         file_timeout: float = DEFAULT_FILE_TIMEOUT,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     ) -> tuple[Path, ...]:
         """Save a run's or job's artifacts into ``directory``; return the paths written.
 
         ``types`` are ListArtifacts categories (``"FILE"``, ``"LOG"``, ``"SCREENSHOT"``).
-        Names come from each artifact's name and extension, made unique in the directory;
-        each file is written under a temporary name and renamed once complete, and may take
-        at most ``file_timeout`` seconds. Presigned URLs are never logged or shown.
+        Names come from each artifact's name and extension, made safe (ASCII, no path
+        separators, no Windows device names, at most 200 characters) and unique in the
+        directory whatever the letter case; nothing already there, a symlink included, is
+        overwritten or followed. Each file is written under a temporary name and linked to
+        its final name once complete, and may take at most ``file_timeout`` seconds and
+        ``max_file_bytes`` bytes (8 GiB by default). Only ``https`` URLs are fetched, and
+        redirects only to ``https``. Presigned URLs are never logged or shown.
 
         Raises:
             InvalidArgumentError: a bad ARN, an unknown type, or a directory that cannot be
@@ -131,11 +140,11 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             jobkit.errors.ArtifactDownloadError: some files could not be saved (a
                 ``ServiceError``; ``.written`` lists those that were).
         """
-        clean, kind, folder, categories, limit = self._download_args(
-            arn, directory, types, file_timeout
+        clean, kind, folder, categories, limit, size = self._download_args(
+            arn, directory, types, file_timeout, max_file_bytes
         )
         listed = self._run(_flows.artifacts(clean, kind, categories))
-        return save_all(file_names(listed, folder), timeout=limit)
+        return save_all(file_names(listed, folder), timeout=limit, max_bytes=size)
 
     def wait_for_run(
         self,
@@ -145,6 +154,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.Run], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.Run:
         """Wait until the run is COMPLETED and return it (defaults: :attr:`RUN_POLICY`).
 
@@ -157,6 +167,8 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (StopRun, never forced) and say in the error whether AWS accepted.
+            events: ignored: Device Farm publishes no state-change events, so the wait
+                polls as usual (and the source says so once).
 
         Returns:
             The final model (``is_terminal`` is true).
@@ -176,6 +188,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
 
     def wait_for_job(
@@ -186,6 +199,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.Job], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.Job:
         """Wait until the job is COMPLETED and return it (defaults: :attr:`JOB_POLICY`).
 
@@ -198,6 +212,8 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (StopJob, never forced) and say in the error whether AWS accepted.
+            events: ignored: Device Farm publishes no state-change events, so the wait
+                polls as usual (and the source says so once).
 
         Returns:
             The final model (``is_terminal`` is true).
@@ -217,6 +233,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
 
     def wait_for_remote_access_session(
@@ -227,6 +244,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         on_update: Callable[[devicefarm.RemoteAccessSession], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> devicefarm.RemoteAccessSession:
         """Wait until the session is COMPLETED and return it (defaults: :attr:`SESSION_POLICY`).
 
@@ -239,6 +257,8 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (StopRemoteAccessSession, never forced) and say in the error whether AWS accepted.
+            events: ignored: Device Farm publishes no state-change events, so the wait
+                polls as usual (and the source says so once).
 
         Returns:
             The final model (``is_terminal`` is true).
@@ -258,4 +278,5 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from jobkit import devicefarm
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._engine._flows import Ask, Flow, pages, seconds_between, server_now
 from jobkit._engine._history import History
 from jobkit.devicefarm._operations import (
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = ["FAILED_RESULTS", "artifacts", "failed_tests", "run_history", "run_jobs"]
 
-FAILED_RESULTS = frozenset({devicefarm.ExecutionResult.FAILED, devicefarm.ExecutionResult.ERRORED})
+# ExecutionResult is a StrEnum: its members equal these strings, and the models stay unloaded.
+FAILED_RESULTS = frozenset({"FAILED", "ERRORED"})
 """The test results :func:`failed_tests` reports."""
 
 
@@ -70,8 +71,7 @@ def artifacts(arn: str, kind: str, types: tuple[str, ...]) -> Flow[tuple[devicef
     return tuple(found)
 
 
-_R = devicefarm.ExecutionResult
-_COUNTED = frozenset({_R.PASSED, _R.WARNED, _R.FAILED, _R.ERRORED})
+_COUNTED = frozenset({"PASSED", "WARNED", "FAILED", "ERRORED"})
 """Results whose durations count: a stopped or skipped run says nothing of how long one takes."""
 
 
@@ -103,7 +103,7 @@ def run_history(bound: Bound[Any]) -> Flow[History | None]:
             (r.created, r.stopped)
             for r in runs
             if r.arn != run_arn
-            and r.status is devicefarm.ExecutionStatus.COMPLETED
+            and r.status == "COMPLETED"
             and r.result in _COUNTED
             and (r.name, r.device_pool_arn, r.type) == (this.name, this.device_pool_arn, this.type)
             and r.created is not None

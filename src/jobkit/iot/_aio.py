@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jobkit import iot
+from jobkit._convert._lazy import structure
 from jobkit._engine._async_facade import AsyncFacade
+from jobkit._engine._validation import flag
 from jobkit.iot import _flows
 from jobkit.iot._facade import IoTBase
 from jobkit.iot._ids import iot_job_id
@@ -15,9 +18,9 @@ if TYPE_CHECKING:
 
     from mypy_boto3_iot import IoTClient  # noqa: F401 -- named in a base class string
 
-    from jobkit import iot
     from jobkit._convert._outcome import Outcome
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["IoT"]
 
@@ -28,6 +31,22 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
     async def describe_job(self, job_id: str) -> iot.Job:
         """Return the job ``job_id`` (an id or a job ARN)."""
         return await self._get(IOT_JOB.bind(job_id))
+
+    async def describe_job_response(
+        self, job_id: str, *, before_substitution: bool = False
+    ) -> iot.DescribeJobResponse:
+        """Return the whole DescribeJob response, which adds ``document_source`` to the job."""
+        bound = IOT_JOB.bind(job_id)
+        response = await self._acall(
+            IOT_JOB.method,
+            IOT_JOB.api,
+            bound.what,
+            None,
+            require=IOT_JOB.key,
+            beforeSubstitution=flag(before_substitution, "before_substitution"),
+            **bound.params,
+        )
+        return structure(response, iot.DescribeJobResponse)
 
     async def describe_job_execution(
         self, job_id: str, thing_name: str, execution_number: int | None = None
@@ -54,15 +73,18 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
         on_update: Callable[[iot.Job], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> iot.Job:
         """Wait until a SNAPSHOT job is COMPLETED, CANCELED or being deleted (see the sync method)."""
         bound = IOT_JOB.bind(job_id)
+        flag(check, "check")
         job = await self._wait(
             bound,
             policy=policy,
             on_update=on_update,
             check=False,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
         if not check:
             return job
@@ -84,6 +106,7 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
         on_update: Callable[[iot.JobExecution], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> iot.JobExecution:
         """Wait until the execution reaches a terminal status (cancels the execution, not the job)."""
         bound = IOT_EXECUTION.bind(job_id, thing_name, execution_number)
@@ -93,4 +116,5 @@ class IoT(IoTBase, AsyncFacade["IoTClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from jobkit import iot
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._convert._outcome import Outcome
 from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._validation import shown
+from jobkit._engine._validation import flag, shown
 from jobkit.errors import InvalidArgumentError, JobFailedError
 from jobkit.iot import _flows
 from jobkit.iot._ids import iot_job_id
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
+    from jobkit._events._source import SqsEvents
 
 __all__ = ["IoT", "IoTBase"]
 
@@ -102,7 +103,7 @@ class IoT(IoTBase, Facade["IoTClient"]):
             bound.what,
             None,
             require=IOT_JOB.key,
-            beforeSubstitution=bool(before_substitution),
+            beforeSubstitution=flag(before_substitution, "before_substitution"),
             **bound.params,
         )
         return structure(response, iot.DescribeJobResponse)
@@ -137,6 +138,7 @@ class IoT(IoTBase, Facade["IoTClient"]):
         on_update: Callable[[iot.Job], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> iot.Job:
         """Wait until a SNAPSHOT job is COMPLETED, CANCELED or being deleted.
 
@@ -149,6 +151,9 @@ class IoT(IoTBase, Facade["IoTClient"]):
             check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (CancelJob, never forced) and say in the error whether AWS accepted.
+            events: a :class:`jobkit.SqsEvents`: an event naming the resource wakes the wait
+                at once, and polls follow a long fallback schedule (a lost event only
+                makes the wait slower). See docs/events.md.
 
         Returns:
             The final model (``is_terminal`` is true).
@@ -162,12 +167,14 @@ class IoT(IoTBase, Facade["IoTClient"]):
             AccessDeniedError: the credentials may not read it.
         """
         bound = IOT_JOB.bind(job_id)
+        flag(check, "check")
         job = self._wait(
             bound,
             policy=policy,
             on_update=on_update,
             check=False,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )
         if not check:
             return job
@@ -189,6 +196,7 @@ class IoT(IoTBase, Facade["IoTClient"]):
         on_update: Callable[[iot.JobExecution], object] | None = None,
         check: bool = False,
         cancel_on_timeout: bool = False,
+        events: SqsEvents | None = None,
     ) -> iot.JobExecution:
         """Wait until the execution reaches a terminal status (defaults: :attr:`EXECUTION_POLICY`).
 
@@ -203,6 +211,9 @@ class IoT(IoTBase, Facade["IoTClient"]):
             check: raise :class:`~jobkit.errors.JobFailedError` unless the outcome is SUCCEEDED.
             cancel_on_timeout: when the deadline passes or the wait is interrupted, ask AWS
                 to stop it (CancelJobExecution, never forced) and say in the error whether AWS accepted.
+            events: a :class:`jobkit.SqsEvents`: an event naming the resource wakes the wait
+                at once, and polls follow a long fallback schedule (a lost event only
+                makes the wait slower). See docs/events.md.
 
         Returns:
             The final model (``is_terminal`` is true).
@@ -222,4 +233,5 @@ class IoT(IoTBase, Facade["IoTClient"]):
             on_update=on_update,
             check=check,
             cancel_on_timeout=cancel_on_timeout,
+            events=events,
         )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 # The package's models load on first attribute use (PEP 562), not with this import.
 from jobkit import iot
-from jobkit._engine._operations import Batch, Call, Operation, Service
+from jobkit._engine._operations import Batch, Call, Events, Operation, Service
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.iot._ids import iot_execution_number, iot_job_id, iot_thing_name
 
@@ -89,6 +89,12 @@ IOT_JOB: Operation[iot.Job] = Operation(
     what="IoT job {job_id}",
     # Rollouts take minutes to days; polls back off to every 5 minutes.
     policy=WaitPolicy(timeout=24 * 3600, min_delay=5, max_delay=300),
+    # The job's completed/canceled/deleted events (at least once) wake the wait.
+    events=Events(
+        key=lambda ids: ("iot-job", ids[0]),
+        recogniser="jobkit.iot._events:recognise",
+        fallback=WaitPolicy(min_delay=30, max_delay=600),
+    ),
     command="iot-job",
     get="describe_job",
     wait="wait_for_job",
@@ -111,6 +117,12 @@ IOT_EXECUTION: Operation[iot.JobExecution] = Operation(
     what="IoT job execution of {job_id} on {thing_name}",
     # An execution may end in seconds (a config push) or hours (firmware over a slow link).
     policy=WaitPolicy(timeout=24 * 3600, min_delay=2, max_delay=120),
+    # An execution's succeeded/failed/... events name the job and the thing.
+    events=Events(
+        key=lambda ids: ("iot-execution", ids[0], ids[1]),
+        recogniser="jobkit.iot._events:recognise",
+        fallback=WaitPolicy(min_delay=15, max_delay=600),
+    ),
     command="iot-execution",
     get="describe_job_execution",
     wait="wait_for_job_execution",
