@@ -135,8 +135,9 @@ def server_now(response: Mapping[str, Any]) -> datetime:
 
     The server's time keeps a job's age right on a machine whose clock is off.
     """
-    headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
-    date = headers.get("date")
+    meta: Mapping[str, Any] = response.get("ResponseMetadata") or {}
+    headers: Mapping[str, Any] = meta.get("HTTPHeaders") or {}
+    date: object = headers.get("date")
     if isinstance(date, str):
         try:
             return parsedate_to_datetime(date)
