@@ -22,14 +22,17 @@ from typing import Any
 
 import attrs
 
-from jobkit import WaitPolicy, amplify, devicefarm, iot
+from jobkit import History, WaitPolicy, amplify, devicefarm, iot
 from jobkit.amplify._operations import AMPLIFY_JOB
-from jobkit.devicefarm._operations import DEVICEFARM_JOB
+from jobkit.devicefarm._operations import DEVICEFARM_JOB, DEVICEFARM_RUN
 from jobkit.iot._operations import IOT_EXECUTION, IOT_JOB
 
 __all__ = ["HELD_OUT", "TUNING", "Family", "Lifecycle", "rng"]
 
-Lifecycle = tuple[float, Callable[[float], Any]]  # (terminal time, state at time t)
+# (terminal time, state at time t) or (terminal time, state, the history a facade would read)
+Lifecycle = (
+    tuple[float, Callable[[float], Any]] | tuple[float, Callable[[float], Any], History | None]
+)
 
 _DF = devicefarm.ExecutionStatus
 
@@ -47,6 +50,8 @@ class Family:
     make: Callable[[random.Random], Lifecycle]
     policy: WaitPolicy
     progress: bool  # whether the resource reports a progress fraction
+    history_calls: int = 0  # the calls a default wait makes to read its history
+    with_history: bool = False  # whether its lifecycles come with a history (or a timeout)
 
 
 def _log_uniform(r: random.Random, low: float, high: float) -> float:
@@ -235,11 +240,185 @@ def amplify_cached(r: random.Random) -> Lifecycle:
     return end, _build(end)
 
 
+# --- families with history: jobs like this one ran before ------------------------------
+
+
+def _series(r: random.Random, base: float, n: int, *, noise: float, drift: float) -> list[float]:
+    """``n + 1`` durations of one branch or pool, oldest first: ``base`` drifting, with noise."""
+    out: list[float] = []
+    level = base
+    for _ in range(n + 1):
+        level *= math.exp(r.gauss(0.0, drift))
+        out.append(level * math.exp(r.gauss(0.0, noise)))
+    return out
+
+
+def _with_past(durations: list[float], limit: float | None = None) -> tuple[float, History]:
+    """The last duration is the job's own; the others, newest first, are its history."""
+    *past, end = durations
+    return end, History(durations=tuple(reversed(past)), limit=limit)
+
+
+def _amplify(r: random.Random, *, noise: float, drift: float, flaky: float) -> Lifecycle:
+    base = _log_uniform(r, 60, 1500)
+    durations = _series(r, base, r.randint(3, 30), noise=noise, drift=drift)
+    for i, d in enumerate(durations):
+        if r.random() < flaky:  # fails fast (a bad commit) or hangs on a slow dependency
+            durations[i] = d * (r.uniform(0.05, 0.3) if r.random() < 0.6 else r.uniform(1.8, 3.0))
+    end, history = _with_past(durations)
+    return end, _build(end), history
+
+
+def amplify_steady(r: random.Random) -> Lifecycle:
+    """(tuning) A branch whose builds take about as long each time."""
+    return _amplify(r, noise=0.06, drift=0.0, flaky=0.0)
+
+
+def amplify_drifting(r: random.Random) -> Lifecycle:
+    """Per branch, builds cluster (10 % noise) and drift (the app grows, caches change)."""
+    return _amplify(r, noise=0.1, drift=0.05, flaky=0.0)
+
+
+def amplify_flaky(r: random.Random) -> Lifecycle:
+    """Clustered builds, and one in six fails fast or hangs two to three times as long."""
+    return _amplify(r, noise=0.1, drift=0.02, flaky=1 / 6)
+
+
+def amplify_first(r: random.Random) -> Lifecycle:
+    """A new branch: the history read finds no earlier build."""
+    end = r.uniform(40, 120) if r.random() < 0.5 else _log_uniform(r, 300, 1800)
+    return end, _build(end), None
+
+
+def _run_state(setup: float, end: float) -> Callable[[float], devicefarm.Run]:
+    def state(t: float) -> devicefarm.Run:
+        if t < setup:
+            return devicefarm.Run(status=_DF.PENDING)
+        if t < end:
+            return devicefarm.Run(status=_DF.RUNNING)
+        return devicefarm.Run(status=_DF.COMPLETED, result=devicefarm.ExecutionResult.PASSED)
+
+    return state
+
+
+def _df_run(r: random.Random, *, noise: float, drift: float, hang: float) -> Lifecycle:
+    timeout = 60.0 * r.choice((30, 60, 150))
+    base = _log_uniform(r, 300, 0.8 * timeout)
+    setup = r.uniform(30, 180)
+    durations = _series(r, base, r.randint(2, 20), noise=noise, drift=drift)
+    for i in range(len(durations)):
+        if r.random() < hang:  # a device never finishes: its job times out, then processing
+            durations[i] = setup + timeout + r.uniform(10, 60)
+        durations[i] = min(durations[i], setup + timeout + 60)
+    end, history = _with_past(durations, limit=setup + timeout)
+    return end, _run_state(setup, end), history
+
+
+def df_runs_steady(r: random.Random) -> Lifecycle:
+    """(tuning) A pool's runs of the same tests, about as long each time."""
+    return _df_run(r, noise=0.06, drift=0.0, hang=0.0)
+
+
+def df_runs_per_pool(r: random.Random) -> Lifecycle:
+    """A device pool's runs cluster (12 % noise) and drift as the suite grows."""
+    return _df_run(r, noise=0.12, drift=0.04, hang=0.0)
+
+
+def df_runs_hanging(r: random.Random) -> Lifecycle:
+    """Clustered runs, and one in five has a device that hangs until ``jobTimeoutMinutes``."""
+    return _df_run(r, noise=0.1, drift=0.02, hang=0.2)
+
+
+def _timed_execution(
+    queued: float, end: float, timeout_at: float
+) -> Callable[[float], iot.JobExecution]:
+    status = iot.JobExecutionStatus
+    timed_out = end >= timeout_at
+
+    def state(t: float) -> iot.JobExecution:
+        if t < queued:
+            return iot.JobExecution(status=status.QUEUED)
+        if t < end:
+            left = math.ceil(timeout_at - t)
+            return iot.JobExecution(
+                status=status.IN_PROGRESS, approximate_seconds_before_timed_out=left
+            )
+        return iot.JobExecution(status=status.TIMED_OUT if timed_out else status.SUCCEEDED)
+
+    return state
+
+
+def _iot_timed(r: random.Random, timing_out: float) -> Lifecycle:
+    queued = r.uniform(0, 60)
+    timeout = 60.0 * r.randint(5, 120)
+    timeout_at = queued + timeout
+    end = timeout_at if r.random() < timing_out else queued + timeout * r.betavariate(2, 2)
+    return end, _timed_execution(queued, end, timeout_at), None
+
+
+def iot_timeout_rare(r: random.Random) -> Lifecycle:
+    """(tuning) An execution with an in-progress timeout that it rarely reaches."""
+    return _iot_timed(r, 0.15)
+
+
+def iot_near_timeout(r: random.Random) -> Lifecycle:
+    """Devices that stall: half the executions run into their in-progress timeout."""
+    return _iot_timed(r, 0.5)
+
+
+def iot_job_timeout(r: random.Random) -> Lifecycle:
+    """A snapshot job, every device online, each execution timing out after N minutes."""
+    timeout = 60.0 * r.randint(5, 120)
+    things = r.randint(5, 200)
+    stalls = r.random() < 0.5  # some device stalls and times out
+    done_at = sorted(timeout * r.betavariate(2, 3) for _ in range(things))
+    if stalls:
+        done_at[-1] = timeout
+    end = done_at[-1] + r.uniform(0, 5)
+
+    def state(t: float) -> iot.Job:
+        done = bisect.bisect_right(done_at, t)
+        details = iot.JobProcessDetails(
+            number_of_succeeded_things=done, number_of_in_progress_things=things - done
+        )
+        status = iot.JobStatus.COMPLETED if t >= end else iot.JobStatus.IN_PROGRESS
+        return iot.Job(
+            status=status,
+            job_process_details=details,
+            timeout_config=iot.TimeoutConfig(in_progress_timeout_in_minutes=int(timeout // 60)),
+        )
+
+    return end, state, None
+
+
 TUNING: dict[str, Family] = {
     "Device Farm job": Family("Device Farm job", devicefarm_job, DEVICEFARM_JOB.policy, True),
     "IoT job execution": Family("IoT job execution", iot_execution, IOT_EXECUTION.policy, False),
     "IoT job": Family("IoT job", iot_job, IOT_JOB.policy, True),
-    "Amplify job": Family("Amplify job", amplify_job, AMPLIFY_JOB.policy, False),
+    "Amplify job": Family("Amplify job", amplify_job, AMPLIFY_JOB.policy, False, 1),
+    **{
+        name: Family(resource, make, policy, False, calls, with_history=True)
+        for name, (resource, make, policy, calls) in {
+            "Amplify builds, steady per branch": (
+                "Amplify job",
+                amplify_steady,
+                AMPLIFY_JOB.policy,
+                1,
+            ),
+            "DF runs, steady per pool": (
+                "Device Farm run",
+                df_runs_steady,
+                DEVICEFARM_RUN.policy,
+                1,
+            ),
+            "IoT executions with a timeout, most succeed": (
+                "IoT job execution",
+                iot_timeout_rare,
+                IOT_EXECUTION.policy,
+                0,
+            ),
+        }.items()
+    },
 }
 
 HELD_OUT: dict[str, Family] = {
@@ -263,6 +442,53 @@ HELD_OUT: dict[str, Family] = {
         "IoT job execution", iot_offline, IOT_EXECUTION.policy, False
     ),
     "Amplify job, cached or full build": Family(
-        "Amplify job", amplify_cached, AMPLIFY_JOB.policy, False
+        "Amplify job", amplify_cached, AMPLIFY_JOB.policy, False, 1
     ),
+    **{
+        name: Family(resource, make, policy, False, calls, with_history=True)
+        for name, (resource, make, policy, calls) in {
+            "Amplify builds per branch, clustered and drifting": (
+                "Amplify job",
+                amplify_drifting,
+                AMPLIFY_JOB.policy,
+                1,
+            ),
+            "Amplify builds with flaky outliers": (
+                "Amplify job",
+                amplify_flaky,
+                AMPLIFY_JOB.policy,
+                1,
+            ),
+            "Amplify first builds (no history yet)": (
+                "Amplify job",
+                amplify_first,
+                AMPLIFY_JOB.policy,
+                1,
+            ),
+            "DF runs per device pool": (
+                "Device Farm run",
+                df_runs_per_pool,
+                DEVICEFARM_RUN.policy,
+                1,
+            ),
+            "DF runs, a device hangs until the job timeout": (
+                "Device Farm run",
+                df_runs_hanging,
+                DEVICEFARM_RUN.policy,
+                1,
+            ),
+            "IoT executions near their in-progress timeout": (
+                "IoT job execution",
+                iot_near_timeout,
+                IOT_EXECUTION.policy,
+                0,
+            ),
+            "IoT jobs, every device online, in-progress timeout": (
+                "IoT job",
+                iot_job_timeout,
+                IOT_JOB.policy,
+                0,
+            ),
+        }.items()
+    },
 }

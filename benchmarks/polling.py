@@ -62,8 +62,12 @@ HELD_OUT_SEED = 918273
 other draws of these families (seed 7340221); this seed was first run for the report."""
 
 ANCHORS: dict[str, WaitPolicy] = {
-    "fixed 15 s (botocore-style)": WaitPolicy(min_delay=15, max_delay=15, use_progress=False),
-    "Smithy 2..120 s (Go v2, jitter)": WaitPolicy(min_delay=2, max_delay=120, use_progress=False),
+    "fixed 15 s (botocore-style)": WaitPolicy(
+        min_delay=15, max_delay=15, use_progress=False, use_history=False
+    ),
+    "Smithy 2..120 s (Go v2, jitter)": WaitPolicy(
+        min_delay=2, max_delay=120, use_progress=False, use_history=False
+    ),
 }
 
 
@@ -96,17 +100,28 @@ def _p95(values: list[float] | list[int]) -> float:
 
 
 def simulate(
-    make: Callable[[random.Random], lifecycles.Lifecycle], policy: WaitPolicy, seed: int, n: int
+    make: Callable[[random.Random], lifecycles.Lifecycle],
+    policy: WaitPolicy,
+    seed: int,
+    n: int,
+    *,
+    history_calls: int = 0,
 ) -> Result:
-    """Wait on ``n`` lifecycles (the same ones for every policy, given the seed)."""
+    """Wait on ``n`` lifecycles (the same ones for every policy, given the seed).
+
+    With ``policy.use_history``, each wait is handed its lifecycle's history and pays
+    ``history_calls`` calls for reading it (what the facade's history read costs).
+    """
     rng = lifecycles.rng(seed)
     jitter = lifecycles.rng(seed + 1)
     calls: list[int] = []
     lags: list[float] = []
     for _ in range(n):
-        end, state = make(rng)
+        lived = make(rng)
+        end, state = lived[0], lived[1]
+        history = lived[2] if len(lived) > 2 else None
         clock = FakeClock()
-        count = [0]
+        count = [history_calls if policy.use_history else 0]
 
         def fetch(
             _: Deadline,
@@ -123,6 +138,7 @@ def simulate(
             clock=clock.clock,
             sleep=clock.sleep,
             random=jitter.random,
+            history=history if policy.use_history else None,
         )
         wait_until_terminal(fetch, what="sim", operation="Sim", policy=run_policy)
         calls.append(count[0])
@@ -167,15 +183,22 @@ def run(
     for name, family in (HELD_OUT if families is None else families).items():
         default = family.policy if policy is None else policy(family.policy)
         anchors = {a: simulate(family.make, p, seed, n) for a, p in ANCHORS.items()}
-        mine = simulate(family.make, default, seed, n)
+        calls = family.history_calls
+        mine = simulate(family.make, default, seed, n, history_calls=calls)
         results = dict(anchors)
         label = f"jobkit ({default.min_delay:g}..{default.max_delay:g} s)"
         results[label] = mine
+        if family.with_history:
+            # The other setting of the history schedule, beside the default, on the same lives.
+            other = attrs.evolve(default, use_history=not default.use_history)
+            named = "jobkit, history on" if other.use_history else "jobkit, history off"
+            results[named] = simulate(family.make, other, seed, n, history_calls=calls)
+            results["oracle (one poll at the end)"] = Result([1] * n, [0.0] * n)
         if family.progress:
             # The other setting of the progress estimate, beside the default, on the same lives.
             other = attrs.evolve(default, use_progress=not default.use_progress)
             named = "jobkit, estimate on" if other.use_progress else "jobkit, estimate off"
-            results[named] = simulate(family.make, other, seed, n)
+            results[named] = simulate(family.make, other, seed, n, history_calls=calls)
         for strategy, r in results.items():
             rows.append(
                 {
@@ -188,6 +211,7 @@ def run(
                     "lag p95 s": r.lag_p95,
                     "verdict": verdict(mine, anchors) if r is mine else "",
                     "jobkit": r is mine,
+                    "history": family.with_history,
                 }
             )
     return rows

@@ -77,3 +77,8 @@ def test_the_wait_sleeps_through_the_live_line() -> None:
     progress = Progress(io.StringIO(), quiet=True, what="w")
     policy = command._policy(DEFAULT, progress)  # pyright: ignore[reportPrivateUsage]
     assert policy.sleep == progress.sleep
+
+
+def test_the_command_uses_history_by_default_and_no_history_turns_it_off() -> None:
+    assert _policy().use_history is True
+    assert _policy("--no-history").use_history is False

@@ -23,13 +23,13 @@ import polling
 
 from jobkit import WaitPolicy
 
-RESOURCES = {"Device Farm job", "IoT job execution", "IoT job", "Amplify job"}
+RESOURCES = {"Device Farm job", "Device Farm run", "IoT job execution", "IoT job", "Amplify job"}
 SEED = 11  # neither the tuning seed nor the README's
 
 
 def _jitter_around_15s(_: WaitPolicy) -> WaitPolicy:
     """Polls about as often as the fixed 15 s anchor, with jitter: same calls, more lag."""
-    return WaitPolicy(min_delay=1, max_delay=29, use_progress=False)
+    return WaitPolicy(min_delay=1, max_delay=29, use_progress=False, use_history=False)
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +79,32 @@ def test_the_estimate_is_reported_against_its_absence(rows: list[dict[str, objec
     with_progress = {f for f, fam in lifecycles.HELD_OUT.items() if fam.progress}
     other = {r["family"] for r in rows if r["strategy"] == "jobkit, estimate on"}
     assert other == with_progress
+
+
+def test_the_history_schedule_is_reported_against_its_absence_and_the_oracle(
+    rows: list[dict[str, object]],
+) -> None:
+    with_history = {f for f, fam in lifecycles.HELD_OUT.items() if fam.with_history}
+    assert {r["family"] for r in rows if r["strategy"] == "jobkit, history off"} == with_history
+    oracle = [r for r in rows if str(r["strategy"]).startswith("oracle")]
+    assert {r["family"] for r in oracle} == with_history
+    assert {(r["calls mean"], r["lag mean s"]) for r in oracle} == {(1.0, 0.0)}
+
+
+def test_with_history_jobkit_makes_fewer_calls_and_less_lag_than_smithy_on_device_farm_runs(
+    rows: list[dict[str, object]],
+) -> None:
+    smithy = "Smithy 2..120 s (Go v2, jitter)"
+    by: dict[tuple[object, object], dict[str, object]] = {}
+    for r in rows:
+        by[r["family"], "jobkit" if r["jobkit"] else r["strategy"]] = r
+    strictly = [
+        f
+        for f, fam in lifecycles.HELD_OUT.items()
+        if fam.with_history
+        and float(str(by[f, "jobkit"]["calls mean"])) < float(str(by[f, smithy]["calls mean"]))
+        and float(str(by[f, "jobkit"]["lag mean s"])) < float(str(by[f, smithy]["lag mean s"]))
+    ]
+    assert {f for f in strictly if "DF runs" in f} == {
+        f for f in lifecycles.HELD_OUT if f.startswith("DF runs")
+    }

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from jobkit import aio, amplify, batch, codebuild, devicefarm, errors, iot, testing
     from jobkit._convert._converter import converter, json_converter, structure, unstructure
     from jobkit._convert._model import extras
+    from jobkit._engine._history import History
     from jobkit._engine._many import as_completed, wait_all
     from jobkit._engine._progress import describe
     from jobkit._engine._rate import RateLimit
@@ -43,6 +44,7 @@ __all__ = [
     "Batch",
     "CodeBuild",
     "DeviceFarm",
+    "History",
     "IoT",
     "Outcome",
     "RateLimit",
@@ -79,6 +81,7 @@ _LAZY = {
     "CodeBuild": "jobkit.codebuild._facade",
     "DeviceFarm": "jobkit.devicefarm._facade",
     "IoT": "jobkit.iot._facade",
+    "History": "jobkit._engine._history",
     "RateLimit": "jobkit._engine._rate",
     "RetryPolicy": "jobkit._engine._retry",
     "SqsEvents": "jobkit._events._source",

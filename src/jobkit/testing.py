@@ -20,7 +20,7 @@ import copy
 import json
 import logging
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define, field, frozen
@@ -34,7 +34,8 @@ from jobkit.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Mapping, Sequence
-    from datetime import timedelta
+
+    from jobkit._engine._history import History
 
 __all__ = [
     "AwsErrorResponse",
@@ -42,6 +43,8 @@ __all__ = [
     "LifecycleExhaustedError",
     "MotoIoT",
     "Stubber",
+    "amplify_history",
+    "devicefarm_history",
     "lifecycle",
     "load_stub",
     "scenarios",
@@ -83,6 +86,8 @@ class FakeClock:
         max_attempts: int | None = None,
         not_found_grace: float | timedelta | None = None,
         use_progress: bool = False,
+        use_history: bool = True,
+        history: History | None = None,
         random: Callable[[], float] = lambda: 0.5,
     ) -> WaitPolicy:
         """Return a :class:`jobkit.WaitPolicy` that runs on this clock (jitter pinned to 0.5).
@@ -105,6 +110,8 @@ class FakeClock:
             random=random,
             max_attempts=max_attempts,
             use_progress=use_progress,
+            use_history=use_history,
+            history=history,
             **given,
         )
 
@@ -164,13 +171,17 @@ def lifecycle(
     *,
     expected_params: dict[str, Any] | None = None,
     repeat_last: bool = False,
+    history: Mapping[str, Any] | AwsErrorResponse | None = None,
 ) -> Generator[Stubber]:
     """Script ``client.<operation>`` to answer with ``steps``, in order, one per call.
 
     A step is the name of a canned scenario (see :func:`scenarios`), a response dict,
     or an :class:`AwsErrorResponse`. On a clean exit every step must have been used.
     With ``repeat_last``, the last step answers every further call, so a test need not
-    know how many polls a wait makes.
+    know how many polls a wait makes. ``history`` answers the history read a wait makes
+    before its first poll (Amplify ``list_jobs``, Device Farm ``list_runs``; build one
+    with :func:`amplify_history` or :func:`devicefarm_history`, or script its failure).
+    Without it that read fails and the wait polls on plain backoff.
 
     Raises:
         InvalidArgumentError: an unknown operation or scenario (before anything is stubbed).
@@ -181,6 +192,12 @@ def lifecycle(
         msg = f"{service} clients have no operation {operation!r}; pass a boto3 method name like 'get_job'."
         raise InvalidArgumentError(msg, code="InvalidArgument")
     stubber = Stubber(client)
+    if history is not None:
+        read = _HISTORY_READS.get(service)
+        if read is None:
+            msg = f"{service} waits read no history; drop history= (IoT's timeouts come with each poll)."
+            raise InvalidArgumentError(msg, code="InvalidArgument")
+        _add_step(stubber, read, history, None)
     for step in steps:
         if isinstance(step, AwsErrorResponse):
             stubber.add_client_error(
@@ -216,6 +233,123 @@ def lifecycle(
                 stubber.assert_no_pending_responses()
         finally:
             client.meta.events.unregister(event, unique_id=f"jobkit-lifecycle-{id(guard)}")
+
+
+_HISTORY_READS = {"amplify": "list_jobs", "devicefarm": "list_runs"}
+"""The call each service's wait reads its history with (``history=`` of :func:`lifecycle`)."""
+
+
+def _add_step(
+    stubber: Stubber,
+    operation: str,
+    step: Mapping[str, Any] | AwsErrorResponse,
+    expected_params: dict[str, Any] | None,
+) -> None:
+    if isinstance(step, AwsErrorResponse):
+        stubber.add_client_error(
+            operation,
+            service_error_code=step.code,
+            service_message=step.message,
+            http_status_code=step.http_status,
+            response_meta={"RequestId": step.request_id},
+            expected_params=expected_params,
+        )
+    else:
+        stubber.add_response(operation, copy.deepcopy(dict(step)), expected_params)
+
+
+def _ago(now: datetime, seconds: float) -> str:
+    return (now - timedelta(seconds=seconds)).isoformat()
+
+
+def amplify_history(
+    job_id: str,
+    durations: Sequence[float],
+    *,
+    job_type: str = "RELEASE",
+    age: float = 0.0,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """A ``list_jobs`` answer: job ``job_id`` RUNNING for ``age`` s, earlier jobs that took ``durations``.
+
+    ``durations`` are newest first (job ``job_id - 1`` took ``durations[0]`` seconds);
+    each earlier job ended an hour before the next started. Pass it as
+    ``lifecycle(..., history=...)``.
+    """
+    now = now or datetime.now(UTC)
+    start = now - timedelta(seconds=age)
+    summaries: list[dict[str, Any]] = [
+        {
+            "jobArn": f"arn:aws:amplify:us-east-1:123456789012:apps/app/branches/main/jobs/{job_id}",
+            "jobId": job_id,
+            "commitId": "HEAD",
+            "commitMessage": "jobkit.testing",
+            "commitTime": start.isoformat(),
+            "startTime": start.isoformat(),
+            "status": "RUNNING",
+            "jobType": job_type,
+        }
+    ]
+    ended = start
+    for i, took in enumerate(durations, start=1):
+        ended -= timedelta(hours=1)
+        earlier = str(int(job_id) - i) if job_id.isdigit() else f"{job_id}-{i}"
+        summaries.append(
+            {
+                **summaries[0],
+                "jobArn": summaries[0]["jobArn"].rsplit("/", 1)[0] + f"/{earlier}",
+                "jobId": earlier,
+                "startTime": _ago(ended, took),
+                "endTime": ended.isoformat(),
+                "status": "SUCCEED",
+            }
+        )
+    return {"jobSummaries": summaries}
+
+
+def devicefarm_history(
+    run_arn: str,
+    durations: Sequence[float],
+    *,
+    job_timeout_minutes: int | None = None,
+    age: float = 0.0,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """A ``list_runs`` answer: run ``run_arn`` RUNNING for ``age`` s, earlier like runs that took ``durations``.
+
+    The earlier runs share its name, device pool and type; ``durations`` are newest
+    first. Pass it as ``lifecycle(..., history=...)``.
+    """
+    now = now or datetime.now(UTC)
+    created = now - timedelta(seconds=age)
+    pool = run_arn.replace(":run:", ":devicepool:").rsplit("/", 1)[0] + "/pool"
+    this: dict[str, Any] = {
+        "arn": run_arn,
+        "name": "jobkit.testing",
+        "type": "APPIUM_PYTHON",
+        "devicePoolArn": pool,
+        "created": created.isoformat(),
+        "started": created.isoformat(),
+        "status": "RUNNING",
+    }
+    if job_timeout_minutes is not None:
+        this["jobTimeoutMinutes"] = job_timeout_minutes
+    runs = [this]
+    ended = created
+    for i, took in enumerate(durations, start=1):
+        ended -= timedelta(hours=1)
+        runs.append(
+            {
+                **this,
+                "arn": f"{run_arn}-earlier-{i}",
+                "created": _ago(ended, took),
+                "started": _ago(ended, took),
+                "stopped": ended.isoformat(),
+                "status": "COMPLETED",
+                "result": "PASSED",
+            }
+        )
+    return {"runs": runs}
 
 
 class LifecycleExhaustedError(AssertionError):

@@ -179,6 +179,12 @@ def _waiting(parser: argparse.ArgumentParser, policy: WaitPolicy | None) -> None
         + default(policy.not_found_grace if policy else None),
     )
     group.add_argument(
+        "--no-history",
+        action="store_true",
+        help="do not read how long earlier jobs like this one took (one list call) nor poll by "
+        "it; plain backoff",
+    )
+    group.add_argument(
         "--events",
         metavar="QUEUE_URL",
         help="an SQS queue that AWS's end-of-job events reach (Amplify via EventBridge, IoT via "

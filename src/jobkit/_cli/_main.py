@@ -384,7 +384,10 @@ class _Command:
         if "max_delay" in changes and "min_delay" not in changes:
             changes["min_delay"] = min(changes["max_delay"], default.min_delay)
         evolve: Any = attrs.evolve
-        policy: WaitPolicy = evolve(default, sleep=progress.sleep, **changes)
+        use_history = default.use_history and not getattr(a, "no_history", False)
+        policy: WaitPolicy = evolve(
+            default, sleep=progress.sleep, use_history=use_history, **changes
+        )
         return policy
 
 

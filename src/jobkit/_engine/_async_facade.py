@@ -14,6 +14,7 @@ from jobkit._engine._async import wait_until_terminal as _wait_until_terminal
 from jobkit._engine._aws_errors import translated
 from jobkit._engine._deadline import Deadline
 from jobkit._engine._facade import ClientHolder, Reuse, checked, require, unreadable
+from jobkit._engine._flows import HISTORY_TIMEOUT, no_history, with_history
 from jobkit._engine._progress import describe
 from jobkit._engine._stopping import (
     STOP_TIMEOUT,
@@ -119,6 +120,8 @@ class AsyncFacade(ClientHolder[C]):
 
         with watching(events, bound) as watch:
             chosen = op.policy_for(policy, events=watch is not None)
+            if watch is None:  # events wake the wait; a history read would be a wasted call
+                chosen = await self._read_history(bound, chosen)
             try:
                 return await _wait_until_terminal(
                     fetch,
@@ -135,6 +138,25 @@ class AsyncFacade(ClientHolder[C]):
                 if cancel_on_timeout and interrupts(exc, cancelled=True):
                     annotate(exc, await self._stop(bound, chosen))
                 raise
+
+    async def _read_history(self, bound: Bound[R], policy: WaitPolicy) -> WaitPolicy:
+        """The coroutine twin of ``Facade._read_history``: never fails the wait."""
+        flow = bound.operation.history_flow(bound, policy)
+        if flow is None:
+            return policy
+        clock, sleep = policy.clock, policy.sleep
+        deadline = Deadline(clock() + min(HISTORY_TIMEOUT, policy.timeout), clock, sleep)
+        try:
+            ask = next(flow)
+            while True:
+                response = await self._acall(
+                    ask.method, ask.api, ask.what, deadline, require=ask.require, **ask.params
+                )
+                ask = flow.send(response)
+        except StopIteration as stop:
+            return with_history(policy, stop.value, bound)
+        except Exception as exc:  # noqa: BLE001 -- a history that cannot be read is no history
+            return no_history(policy, bound, exc)
 
     async def _stop(self, bound: Bound[R], policy: WaitPolicy) -> str:
         """The coroutine twin of ``Facade._stop``: ask AWS to stop the resource, say how it went."""

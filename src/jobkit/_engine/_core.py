@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from attrs import frozen
 
 from jobkit._convert._outcome import Outcome, Resource
+from jobkit._engine._history import History, history_delay
 from jobkit._engine._progress import describe
 from jobkit._engine._validation import clock_reading
 from jobkit.errors import (
@@ -166,6 +167,7 @@ class WaitCore(Generic[R]):
     __slots__ = (
         "_eta",
         "_last_text",
+        "_limit",
         "check",
         "deadline",
         "last",
@@ -202,6 +204,7 @@ class WaitCore(Generic[R]):
         self.last_error: JobkitError | None = None
         self._last_text: str | None = None
         self._eta = _Eta()
+        self._limit: float | None = None  # when AWS ends it at the latest (``ends_within``)
         logger.debug(
             "waiting for %s: timeout %ss, delays %s..%ss, not-found grace %ss",
             what,
@@ -238,6 +241,10 @@ class WaitCore(Generic[R]):
             error = InvalidArgumentError(reason, code="CannotWait", operation=self.operation)
             return Fail(error, update)
         time_left = self._eta.time_left(now, getattr(resource, "progress", None))
+        within = getattr(resource, "ends_within", None)
+        if within is not None:
+            limit = self._elapsed(now) + float(within)
+            self._limit = limit if self._limit is None else min(self._limit, limit)
         return self._next(now, update, time_left)
 
     def failed(self, now: float, error: JobkitError) -> Step[R]:
@@ -306,7 +313,22 @@ class WaitCore(Generic[R]):
         ):
             return Fail(self.timeout_error(now), update)
         delay = policy.delay(self.polls, time_left)
+        if policy.use_history and (policy.history is not None or self._limit is not None):
+            history = (policy.history or History()).capped(self._limit)
+            delay = history_delay(
+                self._elapsed(now),
+                history,
+                min_delay=policy.min_delay,
+                max_delay=policy.max_delay,
+                time_left=self.deadline - now,
+                backoff=delay,
+            )
         return Sleep(max(0.0, min(delay, self.deadline - now)), update)
+
+    def _elapsed(self, now: float) -> float:
+        """How long the job has run at ``now`` (its age at the start, from the history, counted)."""
+        history = self.policy.history
+        return now - self.start + (history.age if history is not None else 0.0)
 
     def timeout_error(self, now: float) -> WaitTimeoutError:
         """The error for a wait whose deadline (or ``max_attempts``) passed at ``now``."""

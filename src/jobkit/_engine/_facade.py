@@ -16,6 +16,7 @@ from jobkit._convert._outcome import Resource
 from jobkit._engine._aws_errors import translated
 from jobkit._engine._calls import bounded_call, guard_client
 from jobkit._engine._deadline import Deadline
+from jobkit._engine._flows import HISTORY_TIMEOUT, no_history, with_history
 from jobkit._engine._progress import describe
 from jobkit._engine._retry import RetryPolicy, http_attempt_bound
 from jobkit._engine._timeouts import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
@@ -236,6 +237,8 @@ class Facade(ClientHolder[C]):
 
         with watching(events, bound) as watch:
             chosen = op.policy_for(policy, events=watch is not None)
+            if watch is None:  # events wake the wait; a history read would be a wasted call
+                chosen = self._read_history(bound, chosen)
             try:
                 return wait_until_terminal(
                     fetch,
@@ -251,6 +254,28 @@ class Facade(ClientHolder[C]):
                 if cancel_on_timeout and interrupts(exc):
                     annotate(exc, self._stop(bound, chosen))
                 raise
+
+    def _read_history(self, bound: Bound[R], policy: WaitPolicy) -> WaitPolicy:
+        """``policy`` with the history of jobs like ``bound``'s, when its row reads one.
+
+        Never fails the wait: a history that cannot be read is none (logged at debug).
+        """
+        flow = bound.operation.history_flow(bound, policy)
+        if flow is None:
+            return policy
+        clock, sleep = policy.clock, policy.sleep
+        deadline = Deadline(clock() + min(HISTORY_TIMEOUT, policy.timeout), clock, sleep)
+        try:
+            ask = next(flow)
+            while True:
+                response = self._call(
+                    ask.method, ask.api, ask.what, deadline, require=ask.require, **ask.params
+                )
+                ask = flow.send(response)
+        except StopIteration as stop:
+            return with_history(policy, stop.value, bound)
+        except Exception as exc:  # noqa: BLE001 -- a history that cannot be read is no history
+            return no_history(policy, bound, exc)
 
     def _stop(self, bound: Bound[R], policy: WaitPolicy) -> str:
         """Ask AWS to stop ``bound``'s resource (never with force); say what happened."""

@@ -8,9 +8,13 @@ async one with ``_acall``. Paging lives here once; each service's folder holds i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Generator, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 from attrs import frozen
 
 from jobkit._convert._lazy import structure
@@ -18,9 +22,27 @@ from jobkit._engine._validation import shown
 from jobkit.errors import ServiceError
 
 if TYPE_CHECKING:
-    from jobkit._engine._operations import Call
+    from jobkit._engine._history import History
+    from jobkit._engine._operations import Bound, Call
+    from jobkit._engine._waiting import WaitPolicy
 
-__all__ = ["MAX_PAGES", "Ask", "Flow", "Paging", "pages"]
+__all__ = [
+    "HISTORY_TIMEOUT",
+    "MAX_PAGES",
+    "Ask",
+    "Flow",
+    "Paging",
+    "no_history",
+    "pages",
+    "seconds_between",
+    "server_now",
+    "with_history",
+]
+
+logger = logging.getLogger("jobkit")
+
+HISTORY_TIMEOUT = 10.0
+"""Seconds a wait allows reading its history (retries included) before going without."""
 
 T = TypeVar("T")
 
@@ -106,3 +128,55 @@ def pages(call: Call, what: str, params: Mapping[str, Any]) -> Flow[tuple[Any, .
         token = paging.next_token(response) if call.paged else None
         if token is None:
             return tuple(items)
+
+
+def server_now(response: Mapping[str, Any]) -> datetime:
+    """The time AWS answered ``response`` (its ``Date`` header), else this machine's clock.
+
+    The server's time keeps a job's age right on a machine whose clock is off.
+    """
+    meta: Mapping[str, Any] = response.get("ResponseMetadata") or {}
+    headers: Mapping[str, Any] = meta.get("HTTPHeaders") or {}
+    date: object = headers.get("date")
+    if isinstance(date, str):
+        try:
+            return parsedate_to_datetime(date)
+        except (TypeError, ValueError):
+            pass
+    return datetime.now(UTC)
+
+
+def seconds_between(start: datetime, end: datetime) -> float:
+    """``end - start`` in seconds; a time without a zone is taken as UTC."""
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=UTC)
+    return (end - start).total_seconds()
+
+
+def with_history(policy: WaitPolicy, history: History | None, bound: Bound[Any]) -> WaitPolicy:
+    """``policy`` carrying the ``history`` a wait read (unchanged when there was none)."""
+    if history is None:
+        logger.debug("%s: no history of jobs like it; polling on backoff", bound.what)
+        return policy
+    logger.debug(
+        "%s: %d past durations, likely end %s (age %.0fs, limit %s)",
+        bound.what,
+        len(history.durations),
+        history.window(),
+        history.age,
+        history.limit,
+    )
+    return attrs.evolve(policy, history=history)
+
+
+def no_history(policy: WaitPolicy, bound: Bound[Any], error: BaseException) -> WaitPolicy:
+    """A history read failed: the wait goes on without one (said at debug level)."""
+    logger.debug(
+        "%s: could not read its history (%s: %s); polling on backoff",
+        bound.what,
+        type(error).__name__,
+        error,
+    )
+    return policy

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 from attrs import frozen
@@ -23,6 +23,10 @@ from attrs import frozen
 from jobkit._convert._outcome import Resource
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from jobkit._engine._flows import Flow
+    from jobkit._engine._history import History
 
 __all__ = ["Batch", "Bound", "Call", "Events", "Operation", "Option", "Service", "Start"]
 
@@ -127,6 +131,9 @@ class Operation(Generic[R]):
         listed: the item member that holds a resource's id, when the read takes its id as a
             one-element list and answers a list (``BatchGetBuilds``: ``"id"``); an id missing
             from the answer is :class:`~jobkit.errors.NotFoundError`.
+        history: the flow that reads how long jobs like this one took, as
+            ``"module:function"`` (a function of the :class:`Bound` returning a
+            ``Flow[History | None]``), imported when a wait reads it; ``None``: none to read.
     """
 
     service: str
@@ -152,6 +159,7 @@ class Operation(Generic[R]):
     batch: Batch[R] | None = None
     events: Events | None = None
     listed: str | None = None
+    history: str | None = None
 
     @property
     def model(self) -> type[R]:
@@ -203,6 +211,14 @@ class Operation(Generic[R]):
             fallback = self.events.fallback
             base = attrs.evolve(base, min_delay=fallback.min_delay, max_delay=fallback.max_delay)
         return base if policy is None else policy.over(base)
+
+    def history_flow(self, bound: Bound[R], policy: WaitPolicy) -> Flow[History | None] | None:
+        """The flow that reads ``bound``'s history for a wait under ``policy``, if it reads one."""
+        if self.history is None or not policy.use_history or policy.history is not None:
+            return None
+        module, _, name = self.history.partition(":")
+        read = cast("Callable[[Bound[R]], Flow[History | None]]", model_of(module, name))
+        return read(bound)
 
     def bind(self, *ids: object) -> Bound[R]:
         """Check ``ids`` before any call and return the bound operation."""

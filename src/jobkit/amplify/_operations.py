@@ -93,6 +93,7 @@ AMPLIFY_JOB: Operation[amplify.Job] = Operation(
     get="get_job",
     wait="wait_for_job",
     cancel="stop_job",
+    history="jobkit.amplify._flows:job_history",
     batch=Batch(
         method="list_jobs",
         api="ListJobs",

@@ -1,21 +1,25 @@
-"""Device Farm around a wait: a run's jobs, why it failed (failed tests), its artifacts."""
+"""Device Farm around a wait: a run's jobs, why it failed, its artifacts, how long runs take."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from jobkit._engine._flows import Flow, pages
+from jobkit import devicefarm
+from jobkit._convert._lazy import structure
+from jobkit._engine._flows import Ask, Flow, pages, seconds_between, server_now
+from jobkit._engine._history import History
 from jobkit.devicefarm._operations import (
     DEVICEFARM_LIST_ARTIFACTS,
     DEVICEFARM_LIST_JOBS,
+    DEVICEFARM_LIST_RUNS,
     DEVICEFARM_LIST_SUITES,
     DEVICEFARM_LIST_TESTS,
 )
 
 if TYPE_CHECKING:
-    from jobkit import devicefarm
+    from jobkit._engine._operations import Bound
 
-__all__ = ["FAILED_RESULTS", "artifacts", "failed_tests", "run_jobs"]
+__all__ = ["FAILED_RESULTS", "artifacts", "failed_tests", "run_history", "run_jobs"]
 
 # ExecutionResult is a StrEnum: its members equal these strings, and the models stay unloaded.
 FAILED_RESULTS = frozenset({"FAILED", "ERRORED"})
@@ -65,3 +69,55 @@ def artifacts(arn: str, kind: str, types: tuple[str, ...]) -> Flow[tuple[devicef
         listed = yield from pages(DEVICEFARM_LIST_ARTIFACTS, what, {"arn": arn, "type": category})
         found.extend(listed)
     return tuple(found)
+
+
+_COUNTED = frozenset({"PASSED", "WARNED", "FAILED", "ERRORED"})
+"""Results whose durations count: a stopped or skipped run says nothing of how long one takes."""
+
+
+def run_history(bound: Bound[Any]) -> Flow[History | None]:
+    """How long the project's earlier runs like this one took (one ListRuns call, first page).
+
+    Earlier COMPLETED runs with the same name, device pool and test type, newest first,
+    from creation to stop; the limit is about the run's start plus its
+    ``jobTimeoutMinutes``. ``None`` when the run is not on the first page or nothing is
+    known. (Job waits read none: a run's duration overstates its jobs'.)
+    """
+    run_arn = str(bound.ids[0])
+    prefix, _, path = run_arn.rpartition(":run:")
+    project = f"{prefix}:project:{path.split('/', 1)[0]}"
+    response = yield Ask(
+        DEVICEFARM_LIST_RUNS.method,
+        DEVICEFARM_LIST_RUNS.api,
+        f"Device Farm project {project}",
+        {"arn": project},
+    )
+    raw: list[Any] = response.get(DEVICEFARM_LIST_RUNS.key) or []
+    runs = [structure(item, devicefarm.Run) for item in raw]
+    this = next((r for r in runs if r.arn == run_arn), None)
+    if this is None or this.created is None:
+        return None
+    created = this.created
+    past = sorted(
+        (
+            (r.created, r.stopped)
+            for r in runs
+            if r.arn != run_arn
+            and r.status == "COMPLETED"
+            and r.result in _COUNTED
+            and (r.name, r.device_pool_arn, r.type) == (this.name, this.device_pool_arn, this.type)
+            and r.created is not None
+            and r.stopped is not None
+            and seconds_between(r.created, created) >= 0
+        ),
+        key=lambda times: seconds_between(times[0], created),
+    )  # newest first
+    durations = [max(0.0, seconds_between(start, end)) for start, end in past]
+    limit: float | None = None
+    if this.job_timeout_minutes:
+        began = seconds_between(created, this.started) if this.started else 0.0
+        limit = max(0.0, began) + 60.0 * this.job_timeout_minutes
+    if not durations and limit is None:
+        return None
+    age = max(0.0, seconds_between(created, server_now(response)))
+    return History(durations=durations, limit=limit, age=age)

@@ -171,6 +171,7 @@ DEVICEFARM_RUN: Operation[devicefarm.Run] = Operation(
     get="get_run",
     wait="wait_for_run",
     cancel="stop_run",
+    history="jobkit.devicefarm._flows:run_history",
     batch=Batch(
         method="list_runs",
         api="ListRuns",

@@ -306,6 +306,22 @@ class Job(Model):
             return None
         return d.finished_things / d.total_things
 
+    @property
+    def ends_within(self) -> float | None:
+        """Seconds within which the job ends at the latest, from its in-progress timeout.
+
+        Known only while every remaining execution is IN_PROGRESS (none queued, none to
+        be retried): each then times out within ``in_progress_timeout_in_minutes``.
+        """
+        d, t = self.job_process_details, self.timeout_config
+        minutes = t.in_progress_timeout_in_minutes if t is not None else None
+        retried = self.job_executions_retry_config is not None
+        if self.status != JobStatus.IN_PROGRESS or d is None or not minutes or retried:
+            return None
+        if d.number_of_queued_things or not d.number_of_in_progress_things:
+            return None
+        return 60.0 * minutes
+
     def describe(self) -> str:
         """One line for logs and progress, e.g. ``IN_PROGRESS (40/50 things succeeded, 2 failed)``."""
         text = f"{self.status or 'UNKNOWN'}"
@@ -360,6 +376,14 @@ class JobExecution(Model):
     def outcome(self) -> Outcome | None:
         """SUCCEEDED; FAILED for FAILED/TIMED_OUT/REJECTED; CANCELLED for CANCELED/REMOVED."""
         return _execution_outcome(self.status)
+
+    @property
+    def ends_within(self) -> float | None:
+        """Seconds within which it times out at the latest while IN_PROGRESS (AWS's estimate)."""
+        left = self.approximate_seconds_before_timed_out
+        if self.status != JobExecutionStatus.IN_PROGRESS or left is None or left < 0:
+            return None
+        return float(left)
 
     def describe(self) -> str:
         """One line for logs and progress, e.g. ``FAILED (reason=checksum) -> FAILED``."""
