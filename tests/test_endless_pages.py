@@ -83,10 +83,13 @@ def test_failed_tests_stops_at_a_repeated_token_of_list_tests() -> None:
     client = make_client("devicefarm")
     suite = JOB.replace(":job:", ":suite:") + "/00001"
     counters = {"failed": 1, "total": 1}
-    one_page: Any = lambda **_: (  # noqa: E731 -- one page of suites, then no token
-        AWSResponse("https://aws.invalid", 200, HTTPHeaders(), None),
-        {"suites": [{"arn": suite, "counters": counters}]},
-    )
+
+    def one_page(**_: object) -> tuple[AWSResponse, dict[str, Any]]:  # then no token
+        return (
+            AWSResponse("https://aws.invalid", 200, HTTPHeaders(), None),
+            {"suites": [{"arn": suite, "counters": counters}]},
+        )
+
     client.meta.events.register("before-call.device-farm.ListSuites", one_page)
     tests = Endless(client, "ListTests", {"tests": []})
     with pytest.raises(ServiceError) as info:
@@ -178,7 +181,7 @@ def test_paging_remembers_tokens_by_hash_not_by_value() -> None:
     paging = Paging("ListTests", "Device Farm suite s")
     for n in range(100):
         assert paging.next_token({"nextToken": f"{n}" + "y" * 100_000}) is not None
-    assert all(isinstance(seen, int) for seen in paging._seen)
+    assert all(isinstance(seen, int) for seen in paging._seen)  # pyright: ignore[reportPrivateUsage]
     assert paging.next_token({"nextToken": ""}) is None
     assert paging.next_token({}) is None
 

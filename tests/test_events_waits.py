@@ -317,7 +317,11 @@ def test_an_async_wait_is_woken_too_and_cancelling_stops_the_nap(
 
     other, (quiet,) = _job(moto)
     calls: list[str] = []
-    sqs.meta.events.register("before-call.sqs", lambda model, **_: calls.append(model.name))
+
+    def record(model: Any, **_: object) -> None:
+        calls.append(str(model.name))
+
+    sqs.meta.events.register("before-call.sqs", record)
 
     async def cancelled() -> None:
         task = asyncio.ensure_future(
