@@ -187,9 +187,9 @@ def _waiting(parser: argparse.ArgumentParser, policy: WaitPolicy | None) -> None
     group.add_argument(
         "--events",
         metavar="QUEUE_URL",
-        help="an SQS queue that AWS's end-of-job events reach (Amplify via EventBridge, IoT via "
-        "a topic rule; see 'jobkit events setup'): an event wakes the wait at once and polls "
-        "become a slow safety net; Device Farm, CodeBuild and Batch publish none and are polled",
+        help="an SQS queue that AWS's end-of-job events reach (Amplify, CodeBuild and Batch via "
+        "EventBridge, IoT via a topic rule; see 'jobkit events setup'): an event wakes the wait "
+        "at once and polls become a slow safety net; Device Farm publishes none and is polled",
     )
     group.add_argument(
         "--cancel-on-timeout",
