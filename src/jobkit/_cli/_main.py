@@ -257,7 +257,7 @@ class _Command:
         self.progress = progress
         policy = self._policy(self.kind.policy, progress)
         progress.grace = policy.not_found_grace
-        _watch_not_found(self.facade, progress)
+        _watch_not_found(self.facade, progress, self.kind.api)
         self.github.group(f"jobkit: waiting for {self.what}")
         try:
             final: Any = getattr(self.facade, self.kind.wait)(
@@ -391,11 +391,19 @@ class _Command:
         return policy
 
 
-def _watch_not_found(facade: object, progress: Progress) -> None:
-    """Tell ``progress`` whether each answer was a not-found (a botocore event hook)."""
-    events = getattr(getattr(getattr(facade, "client", None), "meta", None), "events", None)
+def _watch_not_found(facade: object, progress: Progress, api: str) -> None:
+    """Tell ``progress`` whether each answer of the wait's own ``api`` was a not-found.
+
+    A botocore event hook on that operation only: a list call around the wait (the history
+    read, a summary) that answers not-found says nothing about the resource waited on.
+    """
+    meta = getattr(getattr(facade, "client", None), "meta", None)
+    events = getattr(meta, "events", None)
     if events is None:
         return
+    model = getattr(meta, "service_model", None)
+    service_id = getattr(getattr(model, "service_id", None), "hyphenize", None)
+    scope = f"after-call.{service_id()}.{api}" if callable(service_id) else "after-call"
 
     def after_call(http_response: object = None, parsed: object = None, **_: object) -> None:
         error: object = (
@@ -407,7 +415,7 @@ def _watch_not_found(facade: object, progress: Progress) -> None:
         status = getattr(http_response, "status_code", 0)
         progress.answered(not_found="NotFound" in code or status == 404)  # noqa: PLR2004
 
-    events.register("after-call", after_call)
+    events.register(scope, after_call)
 
 
 def main(
