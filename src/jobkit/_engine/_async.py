@@ -29,6 +29,12 @@ from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore
 from jobkit._engine._deadline import Deadline
 from jobkit._engine._group import Group, Outcomes, Request, Unit
 from jobkit._engine._watching import EventPump
+
+EVENT_STEP = 0.1
+"""Seconds of an injected clock between two looks at the event source, when nothing runs."""
+
+_PROGRESS = object()
+"""Marks, in the driver's inbox, that a running flow settled some entries early."""
 from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:
@@ -236,10 +242,12 @@ async def _run_flow(
                 return stop.value  # type: ignore[no-any-return]
 
 
-async def _run_unit(unit: Unit, deadline: Deadline) -> tuple[Unit, Outcomes | JobkitError]:
+async def _run_unit(
+    unit: Unit, deadline: Deadline, report: Callable[[Outcomes], object]
+) -> tuple[Unit, Outcomes | JobkitError]:
     what = unit.entries[0].target.what
     try:
-        flow = _run_flow(unit.flow(), deadline)
+        flow = _run_flow(unit.flow(report), deadline)
         return unit, await bounded(flow, deadline, what=what, operation=unit.operation.api)
     except JobkitError as exc:
         return unit, exc
@@ -252,7 +260,7 @@ async def drive_group(
     on_update: Callable[[Any], object] | None,
     max_workers: int,
     *,
-    full_models: bool = True,
+    full_models: bool = False,
     events: Any = None,
 ) -> AsyncGenerator[WaitResult[Any]]:
     """Run a :class:`Group` with asyncio tasks (at most ``max_workers`` calls in flight)."""
@@ -286,6 +294,7 @@ class _AsyncDriver:
         self.clock = policy.clock if policy is not None else time.monotonic
         self.sleep = policy.sleep if policy is not None else time.sleep
         self.asleep = asleep_for(self.sleep)
+        self.virtual = self.clock is not time.monotonic
         self.group = Group(
             targets, policy, self.clock(), full_models=full_models, events=events is not None
         )
@@ -294,15 +303,18 @@ class _AsyncDriver:
         self.max_workers = max_workers
         # Per running unit's task: the flight of its calls, aborted if the group stops early.
         self.running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Flight] = {}
-        self.wakes: asyncio.Queue[tuple[Any, tuple[str, ...], None]] | None = None
-        self.waker: asyncio.Task[tuple[Any, tuple[str, ...], None]] | None = None
+        # Wake-ups from the event pump's thread, and marks that a flow settled entries early.
+        self.inbox: asyncio.Queue[tuple[Any, Any, None]] = asyncio.Queue()
+        self.waker: asyncio.Task[tuple[Any, Any, None]] | None = None
         self.pump: EventPump | None = None
         if events is not None:  # the pump's thread hands wake-ups to this loop
             loop = asyncio.get_running_loop()
-            wakes: asyncio.Queue[tuple[Any, tuple[str, ...], None]] = asyncio.Queue()
-            self.wakes = wakes
+            inbox = self.inbox
             self.pump = EventPump(
-                events, self.group, lambda item: loop.call_soon_threadsafe(wakes.put_nowait, item)
+                events,
+                self.group,
+                lambda item: loop.call_soon_threadsafe(inbox.put_nowait, item),
+                thread=not self.virtual,
             )
 
     def start_due(self) -> None:
@@ -315,37 +327,67 @@ class _AsyncDriver:
             context.run(current_rate.set, self.pacing)
             flight = Flight()
             context.run(current_flight.set, flight)
-            task = asyncio.create_task(_run_unit(unit, deadline), context=context)
+            report = self._reporter(unit, flight)
+            task = asyncio.create_task(_run_unit(unit, deadline, report), context=context)
             self.running[task] = flight
+
+    def _reporter(self, unit: Unit, flight: Flight) -> Callable[[Outcomes], object]:
+        """What a unit's flow calls with a list page's entries: settled at once (this loop)."""
+
+        def report(outcomes: Outcomes) -> None:
+            if flight.aborted:
+                return
+            self.group.settle_part(unit, self.clock(), outcomes, self.on_update)
+            self.inbox.put_nowait((_PROGRESS, None, None))
+
+        return report
 
     async def next_answer(self) -> None:
         """Wait for a unit's answer, the next due unit, or an event's wake-up; settle it."""
+        if self.virtual and self._take_events():
+            return
         next_due = self.group.next_due()
         timeout = None
         if next_due is not None and (len(self.running) < self.max_workers or not self.running):
             timeout = max(0.0, next_due - self.clock())
-        if self.wakes is None and not self.running:
-            if timeout:
+        if not self.running and (self.pump is None or self.virtual):
+            if timeout and self.pump is None:
                 await self.asleep(timeout)
+            elif timeout:  # step the injected clock, taking the events each step brings
+                end = self.clock() + timeout
+                while not self._take_events() and (left := end - self.clock()) > 0:
+                    await self.asleep(min(left, EVENT_STEP))
             return
         if timeout == 0.0:
             return
-        if self.wakes is not None and self.waker is None:
-            self.waker = asyncio.create_task(self.wakes.get())
-        waiting: set[asyncio.Task[Any]] = set(self.running)
-        if self.waker is not None:
-            waiting.add(self.waker)
+        if self.waker is None:
+            self.waker = asyncio.create_task(self.inbox.get())
+        waiting: set[asyncio.Task[Any]] = {*self.running, self.waker}
         finished, _ = await asyncio.wait(
             waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
+        waker = self.waker
+        if waker is not None and waker in finished:
+            self.waker = None
+            kind, key, _ = waker.result()
+            if kind is not _PROGRESS:  # an event named a target: it is due now
+                self.group.wake(key, self.clock())
         for done in finished:
-            if done is self.waker:  # an event named a target: it is due now
-                self.waker = None
-                self.group.wake(done.result()[1], self.clock())
+            if done is waker:
                 continue
             del self.running[done]
             unit, outcome = done.result()
             self.group.settle(unit, self.clock(), outcome, self.on_update)
+
+    def _take_events(self) -> bool:
+        """On an injected clock: wake the targets the source has events for now; whether any."""
+        if self.pump is None:
+            return False
+        keys = self.pump.take()
+        now = self.clock()
+        for key in keys:
+            self.group.wake(key, now)
+        return bool(keys)
 
     def close(self) -> None:
         """Cancelled or closed early: no call goes on, and the event pump stops."""
