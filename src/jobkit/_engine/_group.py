@@ -539,7 +539,7 @@ class Group:
                 if unit.answered is not None and entry in unit.answered:
                     # This run read it before the event: read it again (alone, or next sweep).
                     self._read_woken(unit, entry, now)
-                else:
+                else:  # (a page still to come reads it; a read of its own, after it settles)
                     self._woken.add(entry)
             elif unit.batch is not None and unit.pages > 1:
                 self._read_woken(unit, entry, now)
@@ -554,24 +554,28 @@ class Group:
             heapq.heappush(self._heap, (at, next(self._sequence), unit))
 
     def _read_woken(self, unit: Unit, entry: Entry, now: float) -> None:
-        if unit.batch is None or unit.pages <= 1:
-            self._woken.add(entry)
+        """Read a woken entry of batched ``unit`` alone, unless its next sweep is no dearer.
+
+        Reads on their way for the unit are counted: once they are as many as a sweep has
+        pages, the entry (and, if the unit is idle, those not yet started) wait for one sweep.
+        """
+        reads = unit.reads if unit.reads is not None else set()
+        if len(reads) + 1 < unit.pages:
+            reads.add(entry)
+            unit.reads = reads
+            self._read_alone(entry, now)
             return
-        if unit.reads is None:
-            unit.reads = set()
-        unit.reads.add(entry)
-        self._read_alone(entry, now)
-        if len(unit.reads) < unit.pages or unit.busy:
+        entry.due = now  # the sweep after the running one, or the next one, reads it
+        if unit.busy:
             return
-        # As many reads as a sweep has pages: one sweep is no dearer, and reads them all.
-        for away in list(unit.reads):
+        for away in list(reads):
             alone = away.unit
             if alone is None or alone.busy or alone.home is not unit:
                 continue
             alone.at = None  # its place in the heap is stale
             away.unit, away.due = unit, now
-            unit.reads.discard(away)
-        self._schedule(unit)
+            reads.discard(away)
+        self._sooner(unit, now)
 
     def pop_finished(self) -> list[WaitResult[Any]]:
         """The results that arrived since the last call, in the order they arrived."""
