@@ -53,7 +53,9 @@ class SimulatedEvents:
     whose key is watched (a lost event is never delivered). Thread-safe.
     """
 
-    def __init__(self, clock: VirtualClock, deliveries: list[tuple[float, tuple[str, ...]]]) -> None:
+    def __init__(
+        self, clock: VirtualClock, deliveries: list[tuple[float, tuple[str, ...]]]
+    ) -> None:
         self.clock = clock
         self._heap = list(deliveries)
         heapq.heapify(self._heap)
@@ -238,9 +240,7 @@ def tables(rows: list[dict[str, Any]]) -> list[tuple[str, list[str], list[list[A
         lags, seen = r["lags"], len(r["lags"])
         p95 = _q(lags, "p95")
         per_end = r["describes"] / seen if seen else math.inf
-        checks.append(
-            [f"{r['n']:,}: lag p95 (s)", f"{p95:.1f}", "<= 6", _verdict(p95 <= 6)]
-        )
+        checks.append([f"{r['n']:,}: lag p95 (s)", f"{p95:.1f}", "<= 6", _verdict(p95 <= 6)])
         checks.append(
             [
                 f"{r['n']:,}: describes per ended target (+ {r['lists']:,} fallback pages)",
@@ -257,7 +257,10 @@ def tables(rows: list[dict[str, Any]]) -> list[tuple[str, list[str], list[list[A
                 _verdict(r["rss_peak"] <= 500),
             ]
         )
-    return [(title, header, main_rows), ("Events: targets", ["measure", "value", "target", "verdict"], checks)]
+    return [
+        (title, header, main_rows),
+        ("Events: targets", ["measure", "value", "target", "verdict"], checks),
+    ]
 
 
 def notes(rows: list[dict[str, Any]]) -> list[str]:
@@ -290,7 +293,9 @@ def _print(rows: list[dict[str, Any]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--child", nargs=3, metavar=("MODE", "N", "HORIZON"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", nargs=3, metavar=("MODE", "N", "HORIZON"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--things", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--horizon", type=float, default=HORIZON, help="virtual seconds watched")
     args = parser.parse_args(argv)

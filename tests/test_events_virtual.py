@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -68,7 +68,7 @@ class FakeEvents:
 
     def poll(self, seconds: float, stop: object = None) -> list[WakeUp]:  # noqa: ARG002
         self.polls.append(seconds)
-        out = []
+        out: list[WakeUp] = []
         while self.due and self.due[0][0] <= self.clock.now:
             _, key = self.due.pop(0)
             if key in self.watched:
@@ -103,12 +103,14 @@ def test_fake_clock_and_fake_events_make_as_completed_instant(moto: MotoIoT) -> 
         targets,
         policy=devices.policy(timeout=3600),
         rate=RateLimit(per_second=50, burst=5),
-        events=events,
+        events=cast("Any", events),  # SqsEvents' interface, not the class
     ):
         assert result.error is None
         seen[result.target.ids[1]] = devices.now
         assert _threads() == []  # no pump thread on an injected clock
-    assert time.monotonic() - started < 10  # the fallback polls (15 s and more) would be virtual too
+    assert (
+        time.monotonic() - started < 10
+    )  # the fallback polls (15 s and more) would be virtual too
     assert 0.0 in events.polls  # it was asked without waiting
     for thing, at in ENDS.items():
         # Seen within a step (0.1 s) of its event, where the 15..600 s fallback would lag.
@@ -125,7 +127,7 @@ def test_the_async_group_takes_events_on_the_fake_clock_too(moto: MotoIoT) -> No
             [iot.job_execution("virtual-events-aio", t) for t in ENDS],
             policy=devices.policy(timeout=3600),
             rate=RateLimit(per_second=50, burst=5),
-            events=events,
+            events=cast("Any", events),
         )
         async for result in stream:
             assert result.error is None

@@ -49,6 +49,7 @@ def _sweep(
     parts: list[Outcomes] = []
     flow: Generator[Request, dict[str, Any], Outcomes] = unit.flow(parts.append)
     requests = [next(flow)]
+    before = 0
     try:
         for page in pages:
             before = len(parts)
@@ -69,7 +70,9 @@ def _sweep(
 
 def test_an_end_on_the_first_page_is_a_result_before_the_last_page_is_read() -> None:
     group = _group(["a", "b", "c"])
-    pages = _pages([[_item("a", "IN_PROGRESS")], [_item("b", "IN_PROGRESS")], [_item("c", "IN_PROGRESS")]])
+    pages = _pages(
+        [[_item("a", "IN_PROGRESS")], [_item("b", "IN_PROGRESS")], [_item("c", "IN_PROGRESS")]]
+    )
     _sweep(group, 0.0, pages)  # the first sweep: nothing ended
     at = group.next_due()
     assert at is not None
@@ -112,14 +115,18 @@ def test_the_latest_execution_waits_for_the_end_of_the_first_sweep() -> None:
     # A thing listed twice (executions 1 and 2): the first flow must see every page to know.
     group = _group(["a", "b"])
     finished: list[int] = []
-    pages = _pages([[_item("a", "SUCCEEDED", 1)], [_item("b", "IN_PROGRESS"), _item("a", "IN_PROGRESS", 2)]])
+    pages = _pages(
+        [[_item("a", "SUCCEEDED", 1)], [_item("b", "IN_PROGRESS"), _item("a", "IN_PROGRESS", 2)]]
+    )
     _sweep(group, 0.0, pages, finished)
     assert finished == [0, 0]
     assert group.pop_finished() == []  # a's latest execution (2) runs
     at = group.next_due()
     assert at is not None
     # Later sweeps: a's execution 1 on page 1 is known to be outranked; b ends at page 2.
-    pages = _pages([[_item("a", "SUCCEEDED", 1)], [_item("b", "SUCCEEDED"), _item("a", "IN_PROGRESS", 2)]])
+    pages = _pages(
+        [[_item("a", "SUCCEEDED", 1)], [_item("b", "SUCCEEDED"), _item("a", "IN_PROGRESS", 2)]]
+    )
     finished = []
     _sweep(group, at, pages, finished)
     assert finished == [0, 1]
@@ -128,7 +135,9 @@ def test_the_latest_execution_waits_for_the_end_of_the_first_sweep() -> None:
 
 def test_an_event_for_a_target_of_a_many_page_list_reads_it_alone() -> None:
     group = _group(["a", "b", "c"], events=True)
-    pages = _pages([[_item("a", "IN_PROGRESS")], [_item("b", "IN_PROGRESS")], [_item("c", "IN_PROGRESS")]])
+    pages = _pages(
+        [[_item("a", "IN_PROGRESS")], [_item("b", "IN_PROGRESS")], [_item("c", "IN_PROGRESS")]]
+    )
     _sweep(group, 0.0, pages)
     group.wake(("iot-execution", JOB, "b"), 1.0)
     ((unit, _),) = group.due(1.0, 8)  # at once, not at the fallback's next sweep

@@ -215,7 +215,7 @@ def test_full_models_reads_each_end_before_yielding_it(moto: MotoIoT) -> None:
     job_id = "full-rollout"
     things = [f"full-{i}" for i in range(6)]
     moto.create_job(job_id, things)
-    devices = SimulatedDevices(moto, job_id, {t: (10.0, "SUCCEEDED") for t in things})
+    devices = SimulatedDevices(moto, job_id, dict.fromkeys(things, (10.0, "SUCCEEDED")))
     client = moto.client()
     counter = Counter(devices)
     client.meta.events.register_last("before-send", counter)

@@ -29,12 +29,6 @@ from jobkit._engine._core import Done, Fail, Poll, Sleep, Step, WaitCore
 from jobkit._engine._deadline import Deadline
 from jobkit._engine._group import Group, Outcomes, Request, Unit
 from jobkit._engine._watching import EventPump
-
-EVENT_STEP = 0.1
-"""Seconds of an injected clock between two looks at the event source, when nothing runs."""
-
-_PROGRESS = object()
-"""Marks, in the driver's inbox, that a running flow settled some entries early."""
 from jobkit.errors import JobkitError
 
 if TYPE_CHECKING:
@@ -45,12 +39,19 @@ if TYPE_CHECKING:
     from jobkit._engine._waiting import WaitPolicy
 
 __all__ = [
+    "EVENT_STEP",
     "asleep_for",
     "current_worker",
     "drive_group",
     "in_daemon_thread",
     "wait_until_terminal",
 ]
+
+EVENT_STEP = 0.1
+"""Seconds of an injected clock between two looks at the event source, when nothing runs."""
+
+_PROGRESS = object()
+"""Marks, in the driver's inbox, that a running flow settled some entries early."""
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Resource)
@@ -310,12 +311,11 @@ class _AsyncDriver:
         if events is not None:  # the pump's thread hands wake-ups to this loop
             loop = asyncio.get_running_loop()
             inbox = self.inbox
-            self.pump = EventPump(
-                events,
-                self.group,
-                lambda item: loop.call_soon_threadsafe(inbox.put_nowait, item),
-                thread=not self.virtual,
-            )
+
+            def put(item: tuple[Any, Any, None]) -> None:
+                loop.call_soon_threadsafe(inbox.put_nowait, item)
+
+            self.pump = EventPump(events, self.group, put, thread=not self.virtual)
 
     def start_due(self) -> None:
         """Start a task for every unit due now, up to ``max_workers`` in flight."""
@@ -351,33 +351,41 @@ class _AsyncDriver:
         if next_due is not None and (len(self.running) < self.max_workers or not self.running):
             timeout = max(0.0, next_due - self.clock())
         if not self.running and (self.pump is None or self.virtual):
-            if timeout and self.pump is None:
-                await self.asleep(timeout)
-            elif timeout:  # step the injected clock, taking the events each step brings
-                end = self.clock() + timeout
-                while not self._take_events() and (left := end - self.clock()) > 0:
-                    await self.asleep(min(left, EVENT_STEP))
+            if timeout:
+                await self._idle(timeout)
             return
         if timeout == 0.0:
             return
         if self.waker is None:
             self.waker = asyncio.create_task(self.inbox.get())
-        waiting: set[asyncio.Task[Any]] = {*self.running, self.waker}
+        waker = self.waker
+        waiting: set[asyncio.Task[Any]] = {*self.running, waker}
         finished, _ = await asyncio.wait(
             waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
-        waker = self.waker
-        if waker is not None and waker in finished:
+        if waker in finished:
             self.waker = None
-            kind, key, _ = waker.result()
-            if kind is not _PROGRESS:  # an event named a target: it is due now
-                self.group.wake(key, self.clock())
+            self._woke(waker.result())
         for done in finished:
             if done is waker:
                 continue
             del self.running[done]
             unit, outcome = done.result()
             self.group.settle(unit, self.clock(), outcome, self.on_update)
+
+    def _woke(self, item: tuple[Any, Any, None]) -> None:
+        kind, key, _ = item
+        if kind is not _PROGRESS:  # an event named a target: it is due now
+            self.group.wake(key, self.clock())
+
+    async def _idle(self, seconds: float) -> None:
+        """Nothing runs and no event thread can wake the loop: sleep, in steps if events are on."""
+        if self.pump is None:
+            await self.asleep(seconds)
+            return
+        end = self.clock() + seconds  # an injected clock: take the events each step brings
+        while not self._take_events() and (left := end - self.clock()) > 0:
+            await self.asleep(min(left, EVENT_STEP))
 
     def _take_events(self) -> bool:
         """On an injected clock: wake the targets the source has events for now; whether any."""

@@ -62,7 +62,6 @@ class Part:
     outcomes: Outcomes
 
 
-
 class Entry:
     """One target's place in the group."""
 
@@ -191,7 +190,9 @@ def _batch_flow(
     if batch.page_size is not None:
         params[batch.page_size[0]] = batch.page_size[1]
     of = " ".join(str(v) for v in parent.values())
-    what = f"the {unit.operation.label}s of {of}" if of else f"{len(wanted)} {unit.operation.label}s"
+    what = (
+        f"the {unit.operation.label}s of {of}" if of else f"{len(wanted)} {unit.operation.label}s"
+    )
     rank, ranks = batch.rank, unit.ranks or {}
 
     def page(keys: list[Hashable]) -> None:
@@ -213,6 +214,16 @@ def _batch_flow(
     unit.pages = 0
     yield from _observe(unit, batch, parent, params, what, wanted, found, page)
     unit.swept = True
+    return _rest(batch, wanted, found, reported)
+
+
+def _rest(
+    batch: Batch[Any],
+    wanted: dict[Hashable, list[Entry]],
+    found: dict[Hashable, Any],
+    reported: Container[Hashable],
+) -> Outcomes:
+    """The outcomes of the entries no page reported: their models, or not listed."""
     outcomes: Outcomes = {}
     for key, entries in wanted.items():
         if key in reported:
@@ -559,7 +570,7 @@ class Group:
         Reads on their way for the unit are counted: once they are as many as a sweep has
         pages, the entry (and, if the unit is idle, those not yet started) wait for one sweep.
         """
-        reads = unit.reads if unit.reads is not None else set()
+        reads: set[Entry] = unit.reads if unit.reads is not None else set()
         if len(reads) + 1 < unit.pages:
             reads.add(entry)
             unit.reads = reads
