@@ -57,3 +57,24 @@ on_pinned_botocore = pytest.mark.skipif(
     ),
 )
 """For tests of botocore's own behaviour or members, which the dependency floors predate."""
+
+
+def moto_codebuild_answers_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make moto's server label its CodeBuild answers as the JSON they are.
+
+    botocore >= 1.44 lists CodeBuild's protocols as ``smithy-rpc-v2-cbor`` then ``json``; the
+    client speaks ``json``, and moto (5.2.5) answers with a JSON body but, reading only the
+    first protocol, the content type ``text``, which jobkit refuses as not JSON. A patch of
+    moto, not of jobkit: AWS itself answers ``application/x-amz-json-1.1``.
+    """
+    from moto.core import serialize  # noqa: PLC0415 -- test-only dependency
+
+    original = serialize.BaseJSONSerializer._get_protocol_specific_content_type  # pyright: ignore[reportPrivateUsage]
+
+    def content_type(self: Any) -> str:
+        found: str = original(self)
+        return "application/x-amz-json-1.1" if found == "text" else found
+
+    monkeypatch.setattr(
+        serialize.BaseJSONSerializer, "_get_protocol_specific_content_type", content_type
+    )

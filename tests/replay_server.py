@@ -1,10 +1,11 @@
-"""A local HTTP endpoint that replays canned Device Farm and Amplify responses.
+"""A local HTTP endpoint that replays canned Device Farm, Amplify and CodeBuild responses.
 
 botocore's Stubber cannot reach a subprocess, so the command's tests point
 ``--endpoint-url`` here. Device Farm is JSON 1.1 (``POST /`` with ``X-Amz-Target:
 DeviceFarm_20150623.GetJob``); Amplify is REST-JSON (``GET
 /apps/{appId}/branches/{branch}/jobs/{jobId}``, ``GET .../jobs`` to list, ``POST .../jobs``
-to start, ``DELETE .../jobs/{jobId}/stop``). Each resource has a script of responses; each
+to start, ``DELETE .../jobs/{jobId}/stop``); CodeBuild is JSON 1.1 too, scripted per build id
+(``ids[0]`` of BatchGetBuilds, ``id`` of StopBuild) or project (StartBuild). Each resource has a script of responses; each
 request takes the next one and the last one repeats. An unscripted resource answers
 NotFoundException. Every request's signing region and operation are recorded.
 
@@ -79,6 +80,7 @@ class Replay:
         self.requests = 0  # AWS requests (artifact downloads are counted in ``downloads``)
         self.downloads: list[str] = []  # artifact paths fetched (no query string)
         self.failing: set[str] = set()  # artifact paths that answer HTTP 500
+        self.bodies: list[dict[str, Any]] = []  # CodeBuild requests' parameters, in order
         handler = type("Handler", (_Handler,), {"replay": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
@@ -125,6 +127,11 @@ class Replay:
             if then:
                 self._then[key] = {("devicefarm", op, arn): list(r) for op, r in then.items()}
 
+    def codebuild(self, operation: str, key: str, responses: Sequence[dict[str, Any]]) -> None:
+        """Script CodeBuild answers of ``operation`` for a build id (or a project, StartBuild)."""
+        with self._lock:
+            self._scripts["codebuild", operation, key] = list(responses)
+
     def amplify(self, app: str, branch: str, job: str, responses: Sequence[dict[str, Any]]) -> None:
         """Script Amplify ``GetJob`` answers for one job."""
         with self._lock:
@@ -144,6 +151,11 @@ class Replay:
             self.requests += 1
             self.operations.append(operation)
             self.regions.append(match[1] if match else "")
+
+    def asked(self, body: dict[str, Any]) -> None:
+        """Record one CodeBuild request's parameters."""
+        with self._lock:
+            self.bodies.append(body)
 
     def downloaded(self, path: str) -> bool:
         """Record one artifact download; whether it should fail."""
@@ -193,8 +205,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.replay.seen(self.headers.get("Authorization", ""), "StartJob")
             self.answer(self.replay.next(("amplify", "StartJob", *start.groups())), 404)
             return
-        operation = str(self.headers.get("X-Amz-Target", "")).rpartition(".")[2]
+        target = str(self.headers.get("X-Amz-Target", ""))
+        operation = target.rpartition(".")[2]
         self.replay.seen(self.headers.get("Authorization", ""), operation)
+        if target.startswith("CodeBuild_"):
+            self.replay.asked(body)
+            named = (body.get("ids") or [None])[0] or body.get("id") or body.get("projectName")
+            self.answer(self.replay.next(("codebuild", operation, str(named))), 400)
+            return
         key: tuple[str, ...] = ("devicefarm", operation, str(body.get("arn")))
         qualifier = body.get("type") or body.get("nextToken")
         if qualifier:

@@ -40,13 +40,13 @@ OPERATIONS: dict[str, tuple[str, type[Model], dict[str, Any]]] = {
     "batch_get_builds": (
         "BatchGetBuilds",
         codebuild.BatchGetBuildsResponse,
-        {"ids": ["checkout-web:1a2b3c41-5c3e-4b1a-9f0d-2e7a6b8c9d0e"]},
+        {"ids": ["checkout-web:1a2b3c42-5c3e-4b1a-9f0d-2e7a6b8c9d0e"]},
     ),
     "start_build": ("StartBuild", codebuild.StartBuildResponse, {"projectName": "checkout-web"}),
     "stop_build": (
         "StopBuild",
         codebuild.StopBuildResponse,
-        {"id": "checkout-web:1a2b3c45-5c3e-4b1a-9f0d-2e7a6b8c9d0e"},
+        {"id": "checkout-web:1a2b3c42-5c3e-4b1a-9f0d-2e7a6b8c9d0e"},
     ),
     "list_builds_for_project": (
         "ListBuildsForProject",

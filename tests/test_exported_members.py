@@ -22,6 +22,8 @@ def test_design_names_are_public() -> None:
         "DeviceFarm",
         "Amplify",
         "IoT",
+        "CodeBuild",
+        "codebuild",
         "WaitPolicy",
         "RetryPolicy",
         "Outcome",
@@ -43,6 +45,10 @@ def test_design_names_are_public() -> None:
         assert name in errors.__all__
         assert issubclass(getattr(errors, name), errors.JobkitError)
     assert issubclass(errors.InvalidArgumentError, ValueError)
+    from jobkit import aio  # noqa: PLC0415
+
+    assert aio.CodeBuild.__module__ == "jobkit.codebuild._aio"
+    assert "CodeBuild" in dir(aio)
 
 
 def test_unknown_attribute_raises_attribute_error() -> None:

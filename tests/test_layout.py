@@ -81,7 +81,13 @@ def _models(loaded: list[str]) -> list[str]:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--help"], ["wait", "--help"], ["wait", "devicefarm-run", "--help"], ["start", "--help"]],
+    [
+        ["--help"],
+        ["wait", "--help"],
+        ["wait", "devicefarm-run", "--help"],
+        ["start", "--help"],
+        ["start", "codebuild-build", "--help"],
+    ],
     ids=" ".join,
 )
 def test_the_command_help_loads_no_model(argv: list[str]) -> None:
@@ -93,7 +99,7 @@ def test_the_command_help_loads_no_model(argv: list[str]) -> None:
     assert _models(_loaded(code)) == []
 
 
-@pytest.mark.parametrize("name", ["DeviceFarm", "Amplify", "IoT"])
+@pytest.mark.parametrize("name", ["DeviceFarm", "Amplify", "IoT", "CodeBuild"])
 def test_a_facade_import_loads_no_other_service(name: str) -> None:
     loaded = _loaded(f"from jobkit import {name}")
     facade = next(k for k in services() if k.facade.endswith(f":{name}"))

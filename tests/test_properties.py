@@ -40,10 +40,11 @@ def test_unknown_enum_values_are_kept_exactly(value: str) -> None:
 
 def _resources(model: Any) -> list[Any]:
     out: list[Any] = []
-    for name in ("job", "remote_access_session", "execution"):
+    for name in ("job", "remote_access_session", "execution", "build"):
         value = getattr(model, name, None)
         if value is not None:
             out.append(value)
+    out.extend(getattr(model, "builds", None) or ())  # BatchGetBuilds: a list of resources
     return out
 
 

@@ -19,6 +19,10 @@ TABLE = operations()
 
 CASES = [(svc, op, sc) for (svc, op) in OPERATIONS for sc in scenarios(svc, op)]
 REQUIRED_SCENARIOS = {"minimal", "seed_era", "unknown_enum"}
+# seed_era replays members an older botocore declared (the seed's published history). CodeBuild
+# joined jobkit without such a history: there is no older response of ours to replay, and its
+# models follow the pinned botocore from the start (tests/test_drift.py covers them).
+NO_SEED_ERA = {("codebuild", "batch_get_builds")}
 
 
 def _modelled_only(value: Any, shape: Shape) -> Any:
@@ -41,7 +45,8 @@ def test_every_operation_has_the_required_scenarios() -> None:
     # The table's reads need the full set; list and start calls have what their tests use.
     for svc, op in ((row.service, row.method) for row in TABLE):
         have = set(scenarios(svc, op))
-        assert have >= REQUIRED_SCENARIOS, (svc, op, REQUIRED_SCENARIOS - have)
+        required = REQUIRED_SCENARIOS - ({"seed_era"} if (svc, op) in NO_SEED_ERA else set())
+        assert have >= required, (svc, op, required - have)
         assert len(have) >= 7, (svc, op, have)
 
 
@@ -66,6 +71,9 @@ def test_stub_round_trips(service: str, operation: str, scenario: str) -> None:
     model = structure(response, RESPONSE_MODELS[service, operation])
     assert unstructure(model) == response
     resource = getattr(model, _snake(RESOURCE_KEYS[service, operation]))
+    if RESOURCE_KEYS[service, operation] not in response:  # an empty list: AWS omits the member
+        assert resource is None
+        return
     assert resource is not None
     assert unstructure(resource) == response[RESOURCE_KEYS[service, operation]]
 
@@ -89,7 +97,7 @@ def _params(service: str, operation: str) -> dict[str, Any]:
         "arn:aws:devicefarm:us-west-2:123456789012:job:5e01a8c7-c861-4c0a-b1d5-5ec6e6c6dd23/x/00000"
     )
     branch = {"appId": "d2a4xexample1", "branchName": "main"}
-    return {
+    table: dict[tuple[str, str], dict[str, Any]] = {
         ("devicefarm", "get_run"): {"arn": arn},
         ("devicefarm", "list_runs"): {"arn": arn},
         ("devicefarm", "list_jobs"): {"arn": arn},
@@ -104,4 +112,12 @@ def _params(service: str, operation: str) -> dict[str, Any]:
         ("amplify", "get_job"): {"appId": "d2a4xexample1", "branchName": "main", "jobId": "42"},
         ("iot", "describe_job"): {"jobId": "ota"},
         ("iot", "describe_job_execution"): {"jobId": "ota", "thingName": "sensor-0042"},
-    }[service, operation]
+        ("codebuild", "batch_get_builds"): {"ids": [_BUILD]},
+        ("codebuild", "start_build"): {"projectName": "checkout-web"},
+        ("codebuild", "stop_build"): {"id": _BUILD},
+        ("codebuild", "list_builds_for_project"): {"projectName": "checkout-web"},
+    }
+    return table[service, operation]
+
+
+_BUILD = "checkout-web:1a2b3c42-5c3e-4b1a-9f0d-2e7a6b8c9d0e"

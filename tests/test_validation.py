@@ -16,9 +16,10 @@ import boto3
 import botocore.session
 import pytest
 
-from jobkit import Amplify, DeviceFarm, IoT, RetryPolicy, WaitPolicy
+from jobkit import Amplify, CodeBuild, DeviceFarm, IoT, RetryPolicy, WaitPolicy
 from jobkit._engine._validation import endpoint_url, on_update_callable, region_name, shown
 from jobkit.amplify._ids import amplify_ids
+from jobkit.codebuild._ids import build_id, project_name
 from jobkit.devicefarm._ids import devicefarm_arn
 from jobkit.errors import InvalidArgumentError
 from jobkit.iot._ids import MAX_EXECUTION_NUMBER, iot_execution_number, iot_job_id, iot_thing_name
@@ -75,7 +76,10 @@ FACADES: dict[str, Callable[[Any], Any]] = {
     "devicefarm": DeviceFarm,
     "amplify": Amplify,
     "iot": IoT,
+    "codebuild": CodeBuild,
 }
+CB = "checkout-web:1a2b3c42-5c3e-4b1a-9f0d-2e7a6b8c9d0e"
+CB_ARN = f"arn:aws:codebuild:us-east-1:123456789012:build/{CB}"
 
 
 def _assert_refused(info: pytest.ExceptionInfo[InvalidArgumentError], sent: Sent) -> str:
@@ -191,6 +195,33 @@ BAD: list[tuple[str, str, Callable[[Any], object], str]] = [
     ("amp job space", "amplify", lambda f: f.get_job("d2a4xexample1", "main", "4 2"), "whitespace"),
     ("amp job arabic digits", "amplify", lambda f: f.get_job("d2a4xexample1", "main", "\u0664\u0662"), "non-ASCII"),
     ("amp job 256", "amplify", lambda f: f.wait_for_job("d2a4xexample1", "main", "1" * 256), "1-255 digits"),
+    # CodeBuild build ids (and build ARNs)
+    ("cb build empty", "codebuild", lambda f: f.get_build(""), "build_id is empty"),
+    ("cb build None", "codebuild", lambda f: f.get_build(_NONE), "build_id is None"),
+    ("cb build int", "codebuild", lambda f: f.wait_for_build(_NUMBER), "not a string"),
+    ("cb build NUL", "codebuild", lambda f: f.get_build(CB + "\0"), "NUL character"),
+    ("cb build newline", "codebuild", lambda f: f.get_build(CB + "\n"), "whitespace"),
+    ("cb build e-acute", "codebuild", lambda f: f.get_build("caf\N{LATIN SMALL LETTER E WITH ACUTE}:" + CB[13:]), "non-ASCII"),
+    ("cb build no colon", "codebuild", lambda f: f.get_build("checkout-web"), "(no ':')"),
+    ("cb build no project", "codebuild", lambda f: f.get_build(CB[12:]), "(no ':')"),
+    ("cb build not uuid", "codebuild", lambda f: f.wait_for_build("checkout-web:42"), "is not a UUID"),
+    ("cb build bad project", "codebuild", lambda f: f.get_build("-web" + CB[12:]), "its project part is not a project name"),
+    ("cb build 100k", "codebuild", lambda f: f.get_build("p" * 100_000 + CB[12:]), "(100037 characters)"),
+    ("cb build s3 arn", "codebuild", lambda f: f.get_build(S3_ARN), "is an S3 ARN"),
+    ("cb build iot arn", "codebuild", lambda f: f.get_build(IOT_JOB_ARN), "is an IoT ARN"),
+    ("cb project arn as build", "codebuild", lambda f: f.get_build("arn:aws:codebuild:us-east-1:123456789012:project/web"), "is a CodeBuild project ARN, not a build ARN"),
+    ("cb build arn bad id", "codebuild", lambda f: f.get_build(CB_ARN + "x"), "is not a UUID"),
+    ("cb build handle", "codebuild", lambda f: f.build("checkout-web:"), "is not a UUID"),
+    # CodeBuild project names
+    ("cb project empty", "codebuild", lambda f: f.start_build(""), "project_name is empty"),
+    ("cb project None", "codebuild", lambda f: f.list_builds_for_project(_NONE), "project_name is None"),
+    ("cb project 1 char", "codebuild", lambda f: f.start_build("w"), "2-150 letters"),
+    ("cb project 151", "codebuild", lambda f: f.start_build("w" * 151), "is too long"),
+    ("cb project dot", "codebuild", lambda f: f.start_build("web.app"), "is not a CodeBuild project name"),
+    ("cb project dash first", "codebuild", lambda f: f.list_builds_for_project("-web"), "starting with a letter or digit"),
+    ("cb project space", "codebuild", lambda f: f.start_build("my web"), "whitespace"),
+    ("cb project build arn", "codebuild", lambda f: f.start_build(CB_ARN), "is a CodeBuild build ARN, not a project ARN"),
+    ("cb project df arn", "codebuild", lambda f: f.start_build(GOOD_JOB), "is a Device Farm ARN"),
 ]  # fmt: skip
 
 
@@ -370,6 +401,11 @@ MODEL_RULES: list[tuple[str, str, str, dict[str, Any]]] = [
     ("iot", "DescribeJob", "jobId", {"min": 1, "max": 64, "pattern": "[a-zA-Z0-9_-]+"}),
     ("iot", "DescribeJobExecution", "jobId", {"min": 1, "max": 64, "pattern": "[a-zA-Z0-9_-]+"}),
     ("iot", "DescribeJobExecution", "thingName", {"min": 1, "max": 128, "pattern": "[a-zA-Z0-9:_-]+"}),
+    # StartBuild and ListBuildsForProject take any non-empty string; no project has a name
+    # CreateProject refuses, so jobkit checks that one.
+    ("codebuild", "CreateProject", "name", {"min": 2, "max": 150, "pattern": "[A-Za-z0-9][A-Za-z0-9\\-_]{1,149}"}),
+    ("codebuild", "StartBuild", "projectName", {"min": 1}),
+    ("codebuild", "StopBuild", "id", {"min": 1}),
 ]  # fmt: skip
 
 
@@ -391,9 +427,9 @@ def test_execution_number_is_a_signed_long_in_botocore() -> None:
 
 def _botocore_accepts(service: str, operation: str, member: str, value: str) -> bool:
     meta = _shape(service, operation, member).metadata
-    if not meta.get("min", 0) <= len(value) <= meta["max"]:
+    if not meta.get("min", 0) <= len(value) <= meta.get("max", len(value)):
         return False
-    return re.fullmatch(meta["pattern"].lstrip("^"), value) is not None
+    return re.fullmatch(meta.get("pattern", "(?s).*").lstrip("^"), value) is not None
 
 
 GOOD: list[tuple[str, str, str, str, Callable[[str], object]]] = [
@@ -408,7 +444,24 @@ GOOD: list[tuple[str, str, str, str, Callable[[str], object]]] = [
     ("iot", "DescribeJob", "jobId", "A-_z" * 16, iot_job_id),
     ("iot", "DescribeJobExecution", "thingName", "t" * 128, iot_thing_name),
     ("iot", "DescribeJobExecution", "thingName", "a:b_c-D", iot_thing_name),
+    ("codebuild", "CreateProject", "name", "w" * 150, project_name),
+    ("codebuild", "CreateProject", "name", "9_web-app", project_name),
+    ("codebuild", "StopBuild", "id", CB, build_id),
+    ("codebuild", "StopBuild", "id", "a" * 150 + CB[12:].upper(), build_id),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (CB_ARN, CB),
+        (CB_ARN.replace(":aws:", ":aws-cn:").replace("us-east-1", "cn-north-1"), CB),
+        ("arn:aws:codebuild:us-east-1:123456789012:project/checkout-web", "checkout-web"),
+    ],
+)
+def test_codebuild_arns_are_reduced_to_ids_and_names(value: str, expected: str) -> None:
+    check = project_name if ":project/" in value else build_id
+    assert check(value) == expected
 
 
 @pytest.mark.parametrize(("service", "operation", "member", "value", "check"), GOOD)

@@ -1,12 +1,12 @@
 """jobkit: typed models and reliable waiters for AWS resources that behave like jobs.
 
-The facades (:class:`DeviceFarm`, :class:`Amplify`, :class:`IoT`) read a resource as a typed
-model and wait for it to end; :class:`WaitPolicy` and :class:`RetryPolicy` say how;
-:func:`as_completed` and :func:`wait_all` wait for many at once under one :class:`RateLimit`;
-:func:`structure` and :func:`unstructure` convert boto3 dicts to models and back. The models
-and enums live in :mod:`jobkit.devicefarm`, :mod:`jobkit.amplify` and :mod:`jobkit.iot`, the
-errors in :mod:`jobkit.errors`, async facades in :mod:`jobkit.aio`, test helpers in
-:mod:`jobkit.testing`.
+The facades (:class:`DeviceFarm`, :class:`Amplify`, :class:`IoT`, :class:`CodeBuild`) read a
+resource as a typed model and wait for it to end; :class:`WaitPolicy` and :class:`RetryPolicy`
+say how; :func:`as_completed` and :func:`wait_all` wait for many at once under one
+:class:`RateLimit`; :func:`structure` and :func:`unstructure` convert boto3 dicts to models and
+back. The models and enums live in :mod:`jobkit.devicefarm`, :mod:`jobkit.amplify`,
+:mod:`jobkit.iot` and :mod:`jobkit.codebuild`, the errors in :mod:`jobkit.errors`, async
+facades in :mod:`jobkit.aio`, test helpers in :mod:`jobkit.testing`.
 
 Names are loaded on first use (PEP 562), so ``import jobkit`` stays cheap and a
 script pays only for the services it touches.
@@ -21,7 +21,7 @@ from jobkit._convert._enums import AwsEnum
 from jobkit._convert._outcome import Outcome, Resource
 
 if TYPE_CHECKING:
-    from jobkit import aio, amplify, devicefarm, errors, iot, testing
+    from jobkit import aio, amplify, codebuild, devicefarm, errors, iot, testing
     from jobkit._convert._converter import converter, json_converter, structure, unstructure
     from jobkit._convert._model import extras
     from jobkit._engine._many import as_completed, wait_all
@@ -32,12 +32,14 @@ if TYPE_CHECKING:
     from jobkit._engine._waiting import WaitPolicy
     from jobkit._events._source import SqsEvents
     from jobkit.amplify._facade import Amplify
+    from jobkit.codebuild._facade import CodeBuild
     from jobkit.devicefarm._facade import DeviceFarm
     from jobkit.iot._facade import IoT
 
 __all__ = [
     "Amplify",
     "AwsEnum",
+    "CodeBuild",
     "DeviceFarm",
     "IoT",
     "Outcome",
@@ -52,6 +54,7 @@ __all__ = [
     "aio",
     "amplify",
     "as_completed",
+    "codebuild",
     "converter",
     "describe",
     "devicefarm",
@@ -69,6 +72,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Amplify": "jobkit.amplify._facade",
+    "CodeBuild": "jobkit.codebuild._facade",
     "DeviceFarm": "jobkit.devicefarm._facade",
     "IoT": "jobkit.iot._facade",
     "RateLimit": "jobkit._engine._rate",
@@ -86,7 +90,7 @@ _LAZY = {
     "extras": "jobkit._convert._model",
     "describe": "jobkit._engine._progress",
 }
-_SUBMODULES = frozenset({"aio", "amplify", "devicefarm", "errors", "iot", "testing"})
+_SUBMODULES = frozenset({"aio", "amplify", "codebuild", "devicefarm", "errors", "iot", "testing"})
 
 
 def __getattr__(name: str) -> Any:

@@ -21,6 +21,7 @@ NAMES: tuple[str, ...] = (
     "devicefarm",
     "amplify",
     "iot",
+    "codebuild",
 )
 """The service packages under ``jobkit``, in the order the command lists their resources."""
 

@@ -33,10 +33,11 @@ if TYPE_CHECKING:
     from jobkit._engine._waiting import WaitPolicy
     from jobkit._events._source import SqsEvents
     from jobkit.amplify._aio import Amplify
+    from jobkit.codebuild._aio import CodeBuild
     from jobkit.devicefarm._aio import DeviceFarm
     from jobkit.iot._aio import IoT
 
-__all__ = ["Amplify", "AsyncFacade", "DeviceFarm", "IoT", "as_completed", "wait_all"]
+__all__ = ["Amplify", "AsyncFacade", "CodeBuild", "DeviceFarm", "IoT", "as_completed", "wait_all"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -44,6 +45,7 @@ R = TypeVar("R", bound=Resource)
 _LAZY = {
     "Amplify": "jobkit.amplify._aio",
     "AsyncFacade": "jobkit._engine._async_facade",
+    "CodeBuild": "jobkit.codebuild._aio",
     "DeviceFarm": "jobkit.devicefarm._aio",
     "IoT": "jobkit.iot._aio",
 }

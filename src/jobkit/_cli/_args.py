@@ -11,13 +11,12 @@ from jobkit import __version__
 from jobkit._cli._durations import duration, format_duration
 from jobkit._engine._facade import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 from jobkit._services import operations, services
-from jobkit.amplify._operations import AMPLIFY_JOB, JOB_TYPES
 
 if TYPE_CHECKING:
-    from jobkit._engine._operations import Operation
+    from jobkit._engine._operations import Operation, Start
     from jobkit._engine._waiting import WaitPolicy
 
-__all__ = ["ARTIFACT_RESOURCES", "EXIT", "RESOURCES", "parser"]
+__all__ = ["ARTIFACT_RESOURCES", "EXIT", "RESOURCES", "STARTS", "parser"]
 
 
 class EXIT:
@@ -35,6 +34,8 @@ class EXIT:
 
 RESOURCES: dict[str, Operation[Any]] = {op.command: op for op in operations()}
 """The command's resource words -> the operation table's rows."""
+STARTS: dict[str, Start] = {start.command: start for known in services() for start in known.starts}
+"""What ``jobkit start`` can start: resource words -> how (the services' ``Start`` rows)."""
 ARTIFACT_RESOURCES = frozenset(word for known in services() for word in known.artifacts)
 """The resources ``--artifacts DIR`` applies to (ListArtifacts takes a run or a job)."""
 
@@ -277,41 +278,40 @@ _START = "start a job, print its id first, and with --wait wait for it"
 
 
 def _start(commands: Any) -> None:
-    """``jobkit start amplify-job APP_ID BRANCH_NAME [--job-type T] [--wait]``."""
+    """``jobkit start RESOURCE IDS... [options] [--wait]``, one leaf per ``Start`` in the table."""
+    usage = " | ".join(f"{s.command} {' '.join(n.upper() for n in s.ids)}" for s in STARTS.values())
     sub = commands.add_parser(
         "start",
         help=_START,
-        description=f"{_START}. Usage: jobkit start amplify-job APP_ID BRANCH_NAME [options]",
+        description=f"{_START}. Usage: jobkit start {{{usage}}} [options]",
         epilog=f"{_GITHUB}\n\n{_SECRETS}\n\n{_WAIT_CODES}",
         formatter_class=_Formatter,
     )
     kinds = sub.add_subparsers(dest="resource", required=True, metavar="RESOURCE")
-    leaf = kinds.add_parser(
-        AMPLIFY_JOB.command,
-        help="start an Amplify job (a RELEASE builds the branch's latest commit)",
-        description=(
-            "Start an Amplify job on a branch and print its id as the first line of stdout "
-            "(progress goes to stderr). With --wait, wait for it like 'jobkit wait amplify-job "
-            "APP_ID BRANCH_NAME ID' (same options and exit codes); without, exit 0 once started."
-            f"\ndefaults with --wait: {_defaults(AMPLIFY_JOB.policy)}."
-        ),
-        epilog=f"{_GITHUB}\n\n{_WAIT_CODES}",
-        formatter_class=_Formatter,
-    )
-    leaf.add_argument("app_id", metavar="APP_ID")
-    leaf.add_argument("branch_name", metavar="BRANCH_NAME")
-    types = list(JOB_TYPES)
-    job = leaf.add_argument_group("job options")
-    job.add_argument(
-        "--job-type",
-        choices=types,
-        default="RELEASE",
-        metavar="TYPE",
-        help=f"one of {', '.join(types)} (default RELEASE)",
-    )
-    job.add_argument("--job-id", metavar="ID", help="with --job-type RETRY: the job to retry")
-    job.add_argument(
-        "--wait", action="store_true", help="wait for the job to end; exit by its outcome"
-    )
-    _common(leaf)
-    _waiting(leaf, AMPLIFY_JOB.policy)
+    for word, start in STARTS.items():
+        policy = start.operation.policy
+        leaf = kinds.add_parser(
+            word,
+            help=start.help,
+            description=f"{start.description}\ndefaults with --wait: {_defaults(policy)}.",
+            epilog=f"{_GITHUB}\n\n{_WAIT_CODES}",
+            formatter_class=_Formatter,
+        )
+        for name in start.ids:
+            leaf.add_argument(name, metavar=name.upper())
+        group = leaf.add_argument_group("start options")
+        for option in start.options:
+            extra: dict[str, Any] = {} if option.choices is None else {"choices": option.choices}
+            group.add_argument(
+                option.flag,
+                dest=option.keyword,
+                default=option.default,
+                metavar=option.metavar,
+                help=option.help,
+                **extra,
+            )
+        group.add_argument(
+            "--wait", action="store_true", help="wait for it to end; exit by its outcome"
+        )
+        _common(leaf)
+        _waiting(leaf, policy)

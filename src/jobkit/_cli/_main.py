@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 import attrs
 
-from jobkit._cli._args import ARTIFACT_RESOURCES, EXIT, RESOURCES, parser
+from jobkit._cli._args import ARTIFACT_RESOURCES, EXIT, RESOURCES, STARTS, parser
 from jobkit._cli._github import GitHub
 from jobkit._cli._live import Progress
 from jobkit._cli._render import render, write_lines
@@ -22,7 +22,6 @@ from jobkit._cli._words import in_command_words
 from jobkit._convert._outcome import Outcome
 from jobkit._engine._progress import describe
 from jobkit._services import service
-from jobkit.amplify._ids import amplify_app_branch
 from jobkit.errors import (
     ArtifactDownloadError,
     AwsError,
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
     from types import FrameType
 
     from jobkit import amplify
-    from jobkit._engine._operations import Operation
+    from jobkit._engine._operations import Operation, Start
     from jobkit._engine._waiting import WaitPolicy
 
 __all__ = ["main"]
@@ -129,7 +128,10 @@ class _Command:
         self.args = args
         self.stdout = stdout
         self.stderr = stderr
-        self.kind: Operation[Any] = RESOURCES[args.resource]
+        self.begin: Start | None = STARTS[args.resource] if args.command == "start" else None
+        self.kind: Operation[Any] = (
+            self.begin.operation if self.begin is not None else RESOURCES[args.resource]
+        )
         self.ids: list[Any] = [getattr(args, name, None) for name in self.kind.ids]
         self.waits = args.command == "wait" or (args.command == "start" and args.wait)
         self.github = GitHub(environ if args.command != "get" else {}, stderr)
@@ -139,6 +141,12 @@ class _Command:
         self.events: Any = None  # the --events source (a jobkit.SqsEvents), if any
         self.what = f"{self.kind.label} {' '.join(str(i) for i in self.ids if i is not None)}"
         self.words = f"jobkit {args.command} {self.kind.command}"
+        # Python's parameter names -> the command's: positional ids upper case, options' flags.
+        positional = self.begin.ids if self.begin is not None else self.kind.ids
+        self.names: tuple[tuple[str, str], ...] = (
+            *((name, name.upper()) for name in positional if name != "execution_number"),
+            *((o.keyword, o.flag) for o in (self.begin.options if self.begin else ())),
+        )
 
     @property
     def shown_id(self) -> str:
@@ -152,10 +160,11 @@ class _Command:
         return self.kind.service == "amplify" and self.ids[2] == _LATEST
 
     def run(self) -> int:
-        if self.args.command == "start":
-            amplify_app_branch(*self.ids[:2])  # refused before any client is built
+        if self.begin is not None:
+            given = tuple(getattr(self.args, name) for name in self.begin.ids)
+            self.begin.check(*given)  # refused before any client is built
             self.facade = self._facade()
-            return self._start()
+            return self._start(self.begin, given)
         # Bad ids (and an unwritable --artifacts) are refused before any client is built.
         self.what = self.kind.bind(*self.ids[:2], "1").what if self.latest else self._bind()
         directory = self._directory()
@@ -190,17 +199,23 @@ class _Command:
         self._say(f"jobkit: latest is {self.what}")
         return job
 
-    def _start(self) -> int:
-        """``jobkit start amplify-job``: the new job's id first on stdout, then maybe wait."""
-        app, branch = self.ids[:2]
-        summary = self.facade.start_job(app, branch, self.args.job_type, job_id=self.args.job_id)
-        self.ids[2] = summary.job_id
+    def _start(self, start: Start, given: tuple[Any, ...]) -> int:
+        """``jobkit start RESOURCE``: the new resource's id first on stdout, then maybe wait."""
+        options = {
+            o.keyword: value
+            for o in start.options
+            if (value := getattr(self.args, o.keyword, None)) is not None
+        }
+        result: Any = getattr(self.facade, start.method)(*given, **options)
+        self.ids = list(start.started(given, result))
         self.started = self.what = self._bind()
-        self.stdout.write(line(str(summary.job_id)) + "\n")
+        self.stdout.write(line(self.shown_id) + "\n")
         self.stdout.flush()
-        self._say(f"jobkit: started {self.what} ({self.args.job_type}, {summary.status})")
+        status = getattr(result, "status", None)
+        notes = [str(options[o.keyword]) for o in start.options if o.shown and o.keyword in options]
+        self._say(f"jobkit: started {self.what} ({', '.join([*notes, str(status)])})")
         if not self.args.wait:
-            self.github.outputs({"id": self.shown_id, "status": str(summary.status or "")})
+            self.github.outputs({"id": self.shown_id, "status": str(status or "")})
             return EXIT.OK
         return self._wait(None)
 
@@ -444,7 +459,7 @@ def _left(exc: BaseException, command: _Command) -> str:
 
 
 def _said_text(text: str, command: _Command) -> str:
-    return scrub_text(in_command_words(text, command.words))
+    return scrub_text(in_command_words(text, command.words, command.names))
 
 
 _UNREACHED = {  # why AWS was not reached, by the error's code
@@ -469,4 +484,4 @@ def _aws_said(exc: AwsError | ConversionError, command: _Command) -> str:
 
 
 def _said(exc: BaseException, command: _Command) -> str:
-    return scrub_text(in_command_words(str(exc), command.words))
+    return scrub_text(in_command_words(str(exc), command.words, command.names))

@@ -8,6 +8,7 @@ IoT failed things with their status details, Amplify failed steps. Long lists st
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any, cast
 
 from attrs import frozen
@@ -58,12 +59,23 @@ def summary_lines(resource: Any, *, what: str, outcome: str, context: Context) -
         return lines
     lines.append(f"  status: {describe(resource)}")
     cls: type[Any] = type(cast("object", resource))
+    _service_sections(cls.__module__)
     for fn in SECTIONS.get(f"{cls.__module__}.{cls.__qualname__}", ()):
         try:
             lines += fn(resource, context)
         except JobkitError as exc:  # the summary is best effort; the exit code stands
             lines.append(f"  (could not read more: {exc})")
     return lines
+
+
+def _service_sections(module: str) -> None:
+    """Import the sections a service keeps in its own folder (its ``Service.summary`` module)."""
+    from jobkit._services import NAMES, service  # noqa: PLC0415 -- read once a summary is made
+
+    name = module.split(".")[1] if module.startswith("jobkit.") else ""
+    found = service(name).summary if name in NAMES else None
+    if found is not None:
+        importlib.import_module(found)
 
 
 def _best_effort(read: Callable[[], list[str]]) -> list[str]:

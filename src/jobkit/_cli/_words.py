@@ -7,6 +7,10 @@ region_name=...``); the command says the same things with ``--timeout`` and ``--
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["in_command_words"]
 
@@ -53,13 +57,18 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _CALL = re.compile(r"\bwait_for_\w+\([^)]*\)")
 
 
-def in_command_words(message: str, command: str | None = None) -> str:
+def in_command_words(
+    message: str, command: str | None = None, names: Sequence[tuple[str, str]] = ()
+) -> str:
     """Say ``message`` with the command's flags (``--timeout``), not Python parameters.
 
-    ``command`` (e.g. ``"jobkit wait iot-execution"``) replaces a facade method named as a call.
+    ``command`` (e.g. ``"jobkit wait iot-execution"``) replaces a facade method named as a call;
+    ``names`` are the resource's own (parameter, argument or flag) pairs, from its table row.
     """
     for python, flag in _PHRASES:
         message = message.replace(python, flag)
     for pattern, flag in _WORDS:
         message = pattern.sub(flag, message)
+    for python, flag in names:
+        message = re.sub(rf"(?<![\w-]){re.escape(python)}(?![\w(])", flag, message)
     return _CALL.sub(command or "the command", message)

@@ -345,6 +345,7 @@ def checked(
 ) -> dict[str, Any]:
     """Return ``response``, or raise ``MalformedResponse`` when it lacks the ``require`` member.
 
+    The member is an object, or a list for a listed read (``BatchGetBuilds``' ``builds``).
     A body that is not JSON (an HTML page from a proxy or a web server at a wrong endpoint)
     is malformed too: botocore reads it as an empty answer, which a list call would take
     for an empty page. jobkit's services all answer JSON.
@@ -354,7 +355,7 @@ def checked(
     kind: Any = headers.get("content-type") if isinstance(headers, dict) else None
     if isinstance(kind, str) and kind and "json" not in kind.lower():
         raise _malformed(operation, what, f"a {kind.partition(';')[0][:40]} body, not JSON")
-    if require is not None and not isinstance(response.get(require), dict):
+    if require is not None and not isinstance(response.get(require), dict | list):
         raise _malformed(operation, what, f"no {require!r} member")
     return response
 

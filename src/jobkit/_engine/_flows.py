@@ -87,8 +87,12 @@ Flow = Generator[Ask, dict[str, Any], T]
 
 
 def pages(call: Call, what: str, params: Mapping[str, Any]) -> Flow[tuple[Any, ...]]:
-    """Every item of a paged list call, converted to the call's item model, in AWS's order."""
+    """Every item of a paged list call, converted to the call's item model, in AWS's order.
+
+    A call without an item model (``Call.model_name`` is None) lists plain values: kept as is.
+    """
     items: list[Any] = []
+    model = call.model
     base = dict(params)
     if call.page_size is not None:
         base.setdefault(*call.page_size)
@@ -98,7 +102,7 @@ def pages(call: Call, what: str, params: Mapping[str, Any]) -> Flow[tuple[Any, .
         asked = {**base, "nextToken": token} if token else base
         response = yield Ask(call.method, call.api, what, asked)
         raw: list[Any] = response.get(call.key) or []
-        items.extend(structure(item, call.model) for item in raw)
+        items.extend(raw if model is None else (structure(item, model) for item in raw))
         token = paging.next_token(response) if call.paged else None
         if token is None:
             return tuple(items)

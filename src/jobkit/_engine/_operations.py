@@ -24,7 +24,7 @@ from jobkit._convert._outcome import Resource
 from jobkit._engine._waiting import WaitPolicy
 from jobkit.errors import NotFoundError
 
-__all__ = ["Batch", "Bound", "Call", "Events", "Operation", "Service"]
+__all__ = ["Batch", "Bound", "Call", "Events", "Operation", "Option", "Service", "Start"]
 
 R = TypeVar("R", bound=Resource)
 
@@ -185,9 +185,10 @@ class Operation(Generic[R]):
         if self.listed is None:
             return raw
         wanted = bound.ids[0]
-        for item in raw if isinstance(raw, list) else ():
-            if isinstance(item, dict) and item.get(self.listed) == wanted:
-                return item
+        items: list[Any] = cast("list[Any]", raw) if isinstance(raw, list) else []  # type: ignore[redundant-cast]
+        for item in items:
+            if isinstance(item, dict) and cast("dict[str, Any]", item).get(self.listed) == wanted:
+                return cast("dict[str, Any]", item)
         msg = f"{bound.what} was not found; check the identifier and the region."
         raise NotFoundError(msg, code="NotFound", operation=self.api)
 
@@ -226,7 +227,8 @@ class Call:
         models: the module of the models (``"jobkit.devicefarm"``).
         response_name: the model of one whole response (one page), in ``models``.
         key: the response member holding the items (or the one resource).
-        model_name: the model of one item, in ``models``.
+        model_name: the model of one item, in ``models``; ``None`` when the items are plain
+            values kept as they are (``ListBuildsForProject`` lists build ids).
         paged: whether the call pages with ``nextToken``.
         page_size: the parameter and value that ask for the largest pages, if any.
     """
@@ -237,19 +239,79 @@ class Call:
     models: str
     response_name: str
     key: str
-    model_name: str
+    model_name: str | None
     paged: bool = True
     page_size: tuple[str, int] | None = None
 
     @property
-    def model(self) -> type[Any]:
-        """The jobkit model of one item (imported on first use)."""
+    def model(self) -> type[Any] | None:
+        """The jobkit model of one item (imported on first use); ``None`` for plain values."""
+        if self.model_name is None:
+            return None
         return cast("type[Any]", model_of(self.models, self.model_name))
 
     @property
     def response(self) -> type[Any]:
         """The jobkit model of one whole response (imported on first use)."""
         return cast("type[Any]", model_of(self.models, self.response_name))
+
+
+@frozen(kw_only=True)
+class Option:
+    """One option of ``jobkit start RESOURCE``: its flag and the facade keyword it fills.
+
+    Args:
+        flag: the command's flag (``"--source-version"``).
+        keyword: the start method's keyword argument (``"source_version"``).
+        help: the flag's help text.
+        metavar: how the help names its value.
+        choices: the values it allows, if a fixed set.
+        default: its value when the flag is not given (``None``: the keyword is not passed).
+        shown: whether the ``started ...`` line on stderr names its value.
+    """
+
+    flag: str
+    keyword: str
+    help: str
+    metavar: str = "VALUE"
+    choices: tuple[str, ...] | None = None
+    default: str | None = None
+    shown: bool = False
+
+
+@frozen(kw_only=True)
+class Start:
+    """How ``jobkit start RESOURCE`` starts one: the facade method, its arguments, what it returns.
+
+    The command prints the started resource's id first on stdout and, with ``--wait``,
+    waits for it through :attr:`operation`'s row (its policy, words and exit codes).
+
+    Args:
+        operation: the row of the resource it starts (its ``command`` is the resource word).
+        method: the sync facade's start method (``"start_build"``).
+        ids: the start method's positional parameters, the command's positional arguments.
+        check: checks the positional values before any client is built (raising
+            ``InvalidArgumentError``).
+        options: the command's options, each a keyword argument of ``method``.
+        started: the start method's positional values and what it returned -> the ids of
+            the started resource, as :attr:`operation` takes them.
+        help: one line for ``jobkit start --help``.
+        description: what ``jobkit start RESOURCE --help`` says first.
+    """
+
+    operation: Operation[Any]
+    method: str
+    ids: tuple[str, ...]
+    check: Callable[..., object]
+    options: tuple[Option, ...] = ()
+    started: Callable[[tuple[Any, ...], Any], tuple[Any, ...]]
+    help: str
+    description: str
+
+    @property
+    def command(self) -> str:
+        """The resource word (``"codebuild-build"``)."""
+        return self.operation.command
 
 
 @frozen(kw_only=True)
@@ -263,6 +325,7 @@ class Service:
         calls: its list and start calls around the waits.
         artifacts: the command words whose resources ``--artifacts DIR`` applies to.
         summary: the module that registers its ``--output summary`` sections, if any.
+        starts: what ``jobkit start`` can start, one :class:`Start` per resource word.
     """
 
     name: str
@@ -271,6 +334,7 @@ class Service:
     calls: tuple[Call, ...] = ()
     artifacts: frozenset[str] = frozenset()
     summary: str | None = None
+    starts: tuple[Start, ...] = ()
 
     def facade_class(self) -> type[Any]:
         """The sync facade class (importing its module)."""

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 # The package's models load on first attribute use (PEP 562), not with this import.
 from jobkit import amplify
-from jobkit._engine._operations import Batch, Call, Events, Operation, Service
+from jobkit._engine._operations import Batch, Call, Events, Operation, Option, Service, Start
 from jobkit._engine._waiting import WaitPolicy
-from jobkit.amplify._ids import amplify_ids
+from jobkit.amplify._ids import amplify_app_branch, amplify_ids
 
 if TYPE_CHECKING:
     from collections.abc import Hashable
@@ -23,6 +23,7 @@ __all__ = [
     "AMPLIFY_START_JOB",
     "JOB_TYPES",
     "SERVICE",
+    "START_JOB",
 ]
 
 _MODELS = "jobkit.amplify"
@@ -103,9 +104,46 @@ AMPLIFY_JOB: Operation[amplify.Job] = Operation(
     ),
 )
 
+
+def _started(ids: tuple[Any, ...], summary: amplify.JobSummary) -> tuple[Any, ...]:
+    return (*ids, summary.job_id)
+
+
+START_JOB = Start(
+    operation=AMPLIFY_JOB,
+    method="start_job",
+    ids=("app_id", "branch_name"),
+    check=amplify_app_branch,
+    options=(
+        Option(
+            flag="--job-type",
+            keyword="job_type",
+            metavar="TYPE",
+            choices=JOB_TYPES,
+            default="RELEASE",
+            help=f"one of {', '.join(JOB_TYPES)} (default RELEASE)",
+            shown=True,
+        ),
+        Option(
+            flag="--job-id",
+            keyword="job_id",
+            metavar="ID",
+            help="with --job-type RETRY: the job to retry",
+        ),
+    ),
+    started=_started,
+    help="start an Amplify job (a RELEASE builds the branch's latest commit)",
+    description=(
+        "Start an Amplify job on a branch and print its id as the first line of stdout "
+        "(progress goes to stderr). With --wait, wait for it like 'jobkit wait amplify-job "
+        "APP_ID BRANCH_NAME ID' (same options and exit codes); without, exit 0 once started."
+    ),
+)
+
 SERVICE = Service(
     name="amplify",
     facade="jobkit.amplify._facade:Amplify",
     operations=(AMPLIFY_JOB,),
     calls=(AMPLIFY_LIST_JOBS, AMPLIFY_START_JOB),
+    starts=(START_JOB,),
 )
