@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import conversion
+import events
 import many
 import per_poll
 import polling
@@ -149,6 +150,15 @@ def main(argv: list[str] | None = None) -> int:
         _table(title, header, rows)
     print()
     for line in many.notes(crowd):
+        print(f"- {line}")
+
+    # Events against polling alone: 10,000 and 100,000 executions, each row in a process of
+    # its own (its RSS is its own); several minutes of CPU per row.
+    watched = events.run()
+    for title, header, rows in events.tables(watched):
+        _table(title, header, rows)
+    print()
+    for line in events.notes(watched):
         print(f"- {line}")
 
     runs = max(5, int(15 * scale))

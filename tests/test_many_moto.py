@@ -105,7 +105,7 @@ def test_three_hundred_executions_batched_under_the_rate_budget(moto: MotoIoT) -
 
     seen_order: list[str] = []
     results: list[WaitResult[iot_models.JobExecution]] = []
-    for result in as_completed(targets, policy=policy, rate=rate):
+    for result in as_completed(targets, policy=policy, rate=rate, full_models=True):
         results.append(result)
         seen_order.append(result.target.ids[1])
 
@@ -118,6 +118,7 @@ def test_three_hundred_executions_batched_under_the_rate_budget(moto: MotoIoT) -
             assert result.resource is not None
             assert result.resource.job_id == job_id  # the full model from the final describe
             assert result.resource.version_number is not None
+            assert result.complete
         elif i % 3 == 1:
             assert (result.outcome, result.error) == (Outcome.FAILED, None)
         else:
@@ -125,6 +126,7 @@ def test_three_hundred_executions_batched_under_the_rate_budget(moto: MotoIoT) -
             assert isinstance(result.error, WaitTimeoutError)
             assert result.resource is not None
             assert result.resource.status == "IN_PROGRESS"
+            assert not result.complete  # the last model seen was a list's summary
     # results arrive as targets end: every ended one before any that timed out
     ended = [by_thing[t].outcome is not None for t in seen_order]
     assert ended == sorted(ended, reverse=True)
@@ -171,7 +173,9 @@ def test_missing_and_present_targets_in_one_group(moto: MotoIoT) -> None:
     assert isinstance(job.error, WaitTimeoutError)
 
 
-def test_summaries_only_save_the_final_describes(moto: MotoIoT) -> None:
+def test_by_default_ends_are_yielded_from_the_list_and_whole_models_read_on_demand(
+    moto: MotoIoT,
+) -> None:
     job_id = "summary-rollout"
     things = [f"sum-{i}" for i in range(20)]
     moto.create_job(job_id, things)
@@ -189,17 +193,45 @@ def test_summaries_only_save_the_final_describes(moto: MotoIoT) -> None:
         [iot.job_execution(job_id, t) for t in things],
         policy=policy,
         rate=RateLimit(per_second=50, burst=5),
-        full_models=False,
     )
     assert [r.outcome for r in results] == [
         Outcome.SUCCEEDED if i % 2 else Outcome.FAILED for i in range(len(things))
     ]
     assert all(r.error is None and r.resource is not None for r in results)
     assert {name for name, _ in counter.calls} == {"list"}  # no describe at all
+    assert [r.complete for r in results] == [False] * len(things)
     first = results[0].resource
     assert first is not None
     assert first.job_id == job_id  # the summary model, from the list
     assert first.version_number is None  # only the full describe carries it
+    # The whole model, on demand, through the target's own facade: one describe.
+    whole = results[0].target.get()
+    assert whole.status == first.status
+    assert whole.version_number is not None
+    assert [name for name, _ in counter.calls].count("describe") == 1
+
+
+def test_full_models_reads_each_end_before_yielding_it(moto: MotoIoT) -> None:
+    job_id = "full-rollout"
+    things = [f"full-{i}" for i in range(6)]
+    moto.create_job(job_id, things)
+    devices = SimulatedDevices(moto, job_id, dict.fromkeys(things, (10.0, "SUCCEEDED")))
+    client = moto.client()
+    counter = Counter(devices)
+    client.meta.events.register_last("before-send", counter)
+    iot = IoT(client)
+    policy = WaitPolicy(
+        timeout=120, min_delay=5, max_delay=10, clock=devices.clock, sleep=devices.sleep
+    )
+    results = wait_all(
+        [iot.job_execution(job_id, t) for t in things],
+        policy=policy,
+        rate=RateLimit(per_second=50, burst=5),
+        full_models=True,
+    )
+    assert all(r.outcome is Outcome.SUCCEEDED and r.complete for r in results)
+    assert all(r.resource is not None and r.resource.version_number is not None for r in results)
+    assert [name for name, _ in counter.calls].count("describe") == len(things)
 
 
 def test_stopping_early_leaves_no_thread_and_no_further_call(moto: MotoIoT) -> None:

@@ -82,7 +82,7 @@ def as_completed(
     rate: RateLimit | None = None,
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
-    full_models: bool = True,
+    full_models: bool = False,
     events: SqsEvents | None = None,
 ) -> AsyncGenerator[WaitResult[R]]:
     """Wait for many targets at once; an async iterator of each :class:`WaitResult` as it ends.
@@ -113,7 +113,7 @@ async def wait_all(
     rate: RateLimit | None = None,
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
-    full_models: bool = True,
+    full_models: bool = False,
     events: SqsEvents | None = None,
 ) -> list[WaitResult[R]]:
     """Wait for many targets at once; every :class:`WaitResult` in input order."""

@@ -39,12 +39,19 @@ if TYPE_CHECKING:
     from jobkit._engine._waiting import WaitPolicy
 
 __all__ = [
+    "EVENT_STEP",
     "asleep_for",
     "current_worker",
     "drive_group",
     "in_daemon_thread",
     "wait_until_terminal",
 ]
+
+EVENT_STEP = 0.1
+"""Seconds of an injected clock between two looks at the event source, when nothing runs."""
+
+_PROGRESS = object()
+"""Marks, in the driver's inbox, that a running flow settled some entries early."""
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Resource)
@@ -236,10 +243,12 @@ async def _run_flow(
                 return stop.value  # type: ignore[no-any-return]
 
 
-async def _run_unit(unit: Unit, deadline: Deadline) -> tuple[Unit, Outcomes | JobkitError]:
+async def _run_unit(
+    unit: Unit, deadline: Deadline, report: Callable[[Outcomes], object]
+) -> tuple[Unit, Outcomes | JobkitError]:
     what = unit.entries[0].target.what
     try:
-        flow = _run_flow(unit.flow(), deadline)
+        flow = _run_flow(unit.flow(report), deadline)
         return unit, await bounded(flow, deadline, what=what, operation=unit.operation.api)
     except JobkitError as exc:
         return unit, exc
@@ -252,7 +261,7 @@ async def drive_group(
     on_update: Callable[[Any], object] | None,
     max_workers: int,
     *,
-    full_models: bool = True,
+    full_models: bool = False,
     events: Any = None,
 ) -> AsyncGenerator[WaitResult[Any]]:
     """Run a :class:`Group` with asyncio tasks (at most ``max_workers`` calls in flight)."""
@@ -286,6 +295,7 @@ class _AsyncDriver:
         self.clock = policy.clock if policy is not None else time.monotonic
         self.sleep = policy.sleep if policy is not None else time.sleep
         self.asleep = asleep_for(self.sleep)
+        self.virtual = self.clock is not time.monotonic
         self.group = Group(
             targets, policy, self.clock(), full_models=full_models, events=events is not None
         )
@@ -294,18 +304,18 @@ class _AsyncDriver:
         self.max_workers = max_workers
         # Per running unit's task: the flight of its calls, aborted if the group stops early.
         self.running: dict[asyncio.Task[tuple[Unit, Outcomes | JobkitError]], Flight] = {}
-        self.wakes: asyncio.Queue[tuple[Any, tuple[str, ...], None]] | None = None
-        self.waker: asyncio.Task[tuple[Any, tuple[str, ...], None]] | None = None
+        # Wake-ups from the event pump's thread, and marks that a flow settled entries early.
+        self.inbox: asyncio.Queue[tuple[Any, Any, None]] = asyncio.Queue()
+        self.waker: asyncio.Task[tuple[Any, Any, None]] | None = None
         self.pump: EventPump | None = None
         if events is not None:  # the pump's thread hands wake-ups to this loop
             loop = asyncio.get_running_loop()
-            wakes: asyncio.Queue[tuple[Any, tuple[str, ...], None]] = asyncio.Queue()
-            self.wakes = wakes
+            inbox = self.inbox
 
-            def hand(item: tuple[Any, tuple[str, ...], None]) -> None:
-                loop.call_soon_threadsafe(wakes.put_nowait, item)
+            def put(item: tuple[Any, Any, None]) -> None:
+                loop.call_soon_threadsafe(inbox.put_nowait, item)
 
-            self.pump = EventPump(events, self.group, hand)
+            self.pump = EventPump(events, self.group, put, thread=not self.virtual)
 
     def start_due(self) -> None:
         """Start a task for every unit due now, up to ``max_workers`` in flight."""
@@ -317,37 +327,75 @@ class _AsyncDriver:
             context.run(current_rate.set, self.pacing)
             flight = Flight()
             context.run(current_flight.set, flight)
-            task = asyncio.create_task(_run_unit(unit, deadline), context=context)
+            report = self._reporter(unit, flight)
+            task = asyncio.create_task(_run_unit(unit, deadline, report), context=context)
             self.running[task] = flight
+
+    def _reporter(self, unit: Unit, flight: Flight) -> Callable[[Outcomes], object]:
+        """What a unit's flow calls with a list page's entries: settled at once (this loop)."""
+
+        def report(outcomes: Outcomes) -> None:
+            if flight.aborted:
+                return
+            self.group.settle_part(unit, self.clock(), outcomes, self.on_update)
+            self.inbox.put_nowait((_PROGRESS, None, None))
+
+        return report
 
     async def next_answer(self) -> None:
         """Wait for a unit's answer, the next due unit, or an event's wake-up; settle it."""
+        if self.virtual and self._take_events():
+            return
         next_due = self.group.next_due()
         timeout = None
         if next_due is not None and (len(self.running) < self.max_workers or not self.running):
             timeout = max(0.0, next_due - self.clock())
-        if self.wakes is None and not self.running:
+        if not self.running and (self.pump is None or self.virtual):
             if timeout:
-                await self.asleep(timeout)
+                await self._idle(timeout)
             return
         if timeout == 0.0:
             return
-        if self.wakes is not None and self.waker is None:
-            self.waker = asyncio.create_task(self.wakes.get())
-        waiting: set[asyncio.Task[Any]] = set(self.running)
-        if self.waker is not None:
-            waiting.add(self.waker)
+        if self.waker is None:
+            self.waker = asyncio.create_task(self.inbox.get())
+        waker = self.waker
+        waiting: set[asyncio.Task[Any]] = {*self.running, waker}
         finished, _ = await asyncio.wait(
             waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
+        if waker in finished:
+            self.waker = None
+            self._woke(waker.result())
         for done in finished:
-            if done is self.waker:  # an event named a target: it is due now
-                self.waker = None
-                self.group.wake(done.result()[1], self.clock())
+            if done is waker:
                 continue
             del self.running[done]
             unit, outcome = done.result()
             self.group.settle(unit, self.clock(), outcome, self.on_update)
+
+    def _woke(self, item: tuple[Any, Any, None]) -> None:
+        kind, key, _ = item
+        if kind is not _PROGRESS:  # an event named a target: it is due now
+            self.group.wake(key, self.clock())
+
+    async def _idle(self, seconds: float) -> None:
+        """Nothing runs and no event thread can wake the loop: sleep, in steps if events are on."""
+        if self.pump is None:
+            await self.asleep(seconds)
+            return
+        end = self.clock() + seconds  # an injected clock: take the events each step brings
+        while not self._take_events() and (left := end - self.clock()) > 0:
+            await self.asleep(min(left, EVENT_STEP))
+
+    def _take_events(self) -> bool:
+        """On an injected clock: wake the targets the source has events for now; whether any."""
+        if self.pump is None:
+            return False
+        keys = self.pump.take()
+        now = self.clock()
+        for key in keys:
+            self.group.wake(key, now)
+        return bool(keys)
 
     def close(self) -> None:
         """Cancelled or closed early: no call goes on, and the event pump stops."""

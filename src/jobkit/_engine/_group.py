@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from jobkit._engine._operations import Batch, Operation
     from jobkit._engine._waiting import WaitPolicy
 
-__all__ = ["Entry", "Final", "Group", "Outcomes", "Request", "Unit"]
+__all__ = ["Entry", "Final", "Group", "Outcomes", "Part", "Request", "Unit"]
 
 
 @frozen
@@ -55,10 +55,17 @@ Outcomes = dict["Entry", Any]
 """Per entry: the model observed, a :class:`Final`, or the :class:`JobkitError` its poll failed with."""
 
 
+@frozen
+class Part:
+    """Outcomes a unit's flow knows before it ends (the entries one list page answered)."""
+
+    outcomes: Outcomes
+
+
 class Entry:
     """One target's place in the group."""
 
-    __slots__ = ("core", "due", "index", "result", "target", "unit")
+    __slots__ = ("core", "due", "index", "result", "target", "unit", "whole")
 
     def __init__(self, index: int, target: Target[Any], core: WaitCore[Any], due: float) -> None:
         self.index = index
@@ -67,12 +74,31 @@ class Entry:
         self.due = due
         self.result: WaitResult[Any] | None = None
         self.unit: Unit | None = None
+        self.whole = False  # whether the last model observed was a whole one (not a list's summary)
 
 
 class Unit:
-    """Targets observed by one call (or one target polled alone)."""
+    """Targets observed by one call (or one target polled alone).
 
-    __slots__ = ("at", "batch", "busy", "entries", "facade", "operation", "parent")
+    A unit of one entry may have a ``home``: the batched unit that entry comes back to after
+    this read of its own (a final fetch, or a read an event asked for).
+    """
+
+    __slots__ = (
+        "answered",
+        "at",
+        "batch",
+        "busy",
+        "entries",
+        "facade",
+        "home",
+        "operation",
+        "pages",
+        "parent",
+        "ranks",
+        "reads",
+        "swept",
+    )
 
     def __init__(
         self,
@@ -80,29 +106,43 @@ class Unit:
         operation: Operation[Any],
         batch: Batch[Any] | None,
         parent: dict[str, Any] | None,
+        home: Unit | None = None,
     ) -> None:
         self.facade = facade
         self.operation = operation
         self.batch = batch
         self.parent = parent
+        self.home = home
         self.entries: list[Entry] = []
         self.busy = False
         self.at: float | None = None  # when it is scheduled (in the group's heap), if it is
+        # Batched units only (None until needed, as a group may hold 100,000 units of one):
+        self.answered: set[Entry] | None = None  # entries the running flow answered already
+        self.ranks: dict[Hashable, int] | None = None  # keys several items answer: best rank
+        self.reads: set[Entry] | None = None  # entries away on a read an event asked for
+        self.swept = False  # a flow has ended once, so `ranks` knows the keys listed twice
+        self.pages = 0  # list calls the last flow made
 
     def live(self) -> list[Entry]:
-        """The entries still waiting here (not ended, not moved to a final fetch of their own)."""
+        """The entries still waiting here (not ended, not away on a read of their own)."""
         return [e for e in self.entries if e.result is None and e.unit is self]
 
     def due(self) -> float | None:
         """When the unit is next due: its earliest live entry's due time."""
         return min((e.due for e in self.live()), default=None)
 
-    def flow(self) -> Generator[Request, dict[str, Any], Outcomes]:
-        """The calls that observe this unit's live entries, as a generator of requests."""
+    def flow(
+        self, report: Callable[[Outcomes], object] | None = None
+    ) -> Generator[Request, dict[str, Any], Outcomes]:
+        """The calls that observe this unit's live entries, as a generator of requests.
+
+        ``report``, if given, receives the outcomes a list page settles before the flow
+        ends (called from wherever the flow runs); the flow's return holds the rest.
+        """
         live = self.live()
         if self.batch is None or self.parent is None:
             return _single_flow(self.facade, live[0])
-        return _batch_flow(self.facade, self.operation, self.batch, self.parent, live)
+        return _batch_flow(self, self.batch, self.parent, live, report)
 
 
 def _get_request(facade: Any, entry: Entry) -> Request:
@@ -121,26 +161,73 @@ def _single_flow(facade: Any, entry: Entry) -> Generator[Request, dict[str, Any]
     return {entry: structure(raw, op.model)}
 
 
+def _listed(batch: Batch[Any], model: Any) -> Any:
+    """What a list's item means for its entries: the model, or a :class:`Final` summary."""
+    # The list shows only a summary; the whole model comes from the entry's own get.
+    return Final(model) if model.is_terminal and not batch.full else model
+
+
 def _batch_flow(
-    facade: Any,
-    operation: Operation[Any],
+    unit: Unit,
     batch: Batch[Any],
     parent: dict[str, Any],
     live: Sequence[Entry],
+    report: Callable[[Outcomes], object] | None,
 ) -> Generator[Request, dict[str, Any], Outcomes]:
-    """List pages until every live entry is found; a :class:`Final` for those seen ended."""
+    """List pages until every live entry is found; each page's entries are reported at once.
+
+    An entry is reported with the page that lists it, so a sweep of 40 pages does not hold
+    the first page's ends until the last page. A target several items may answer (an IoT
+    execution named without its number: the latest) waits for the flow's end until one
+    flow has shown which keys are listed more than once.
+    """
     wanted: dict[Hashable, list[Entry]] = {}
     for entry in live:
         wanted.setdefault(batch.member(entry.target.ids), []).append(entry)
     found: dict[Hashable, Any] = {}
+    reported: set[Hashable] = set()
     params = dict(parent)
     if batch.page_size is not None:
         params[batch.page_size[0]] = batch.page_size[1]
     of = " ".join(str(v) for v in parent.values())
-    what = f"the {operation.label}s of {of}" if of else f"{len(wanted)} {operation.label}s"
-    yield from _observe(facade, batch, parent, params, what, wanted, found)
+    what = (
+        f"the {unit.operation.label}s of {of}" if of else f"{len(wanted)} {unit.operation.label}s"
+    )
+    rank, ranks = batch.rank, unit.ranks or {}
+
+    def page(keys: list[Hashable]) -> None:
+        if report is None:
+            return
+        early: Outcomes = {}
+        for key in keys:
+            model = found[key]
+            if key in reported or (
+                rank is not None and (not unit.swept or rank(model) < ranks.get(key, 0))
+            ):
+                continue
+            reported.add(key)
+            for entry in wanted[key]:
+                early[entry] = _listed(batch, model)
+        if early:
+            report(early)
+
+    unit.pages = 0
+    yield from _observe(unit, batch, parent, params, what, wanted, found, page)
+    unit.swept = True
+    return _rest(batch, wanted, found, reported)
+
+
+def _rest(
+    batch: Batch[Any],
+    wanted: dict[Hashable, list[Entry]],
+    found: dict[Hashable, Any],
+    reported: Container[Hashable],
+) -> Outcomes:
+    """The outcomes of the entries no page reported: their models, or not listed."""
     outcomes: Outcomes = {}
     for key, entries in wanted.items():
+        if key in reported:
+            continue
         model = found.get(key)
         for entry in entries:
             if model is None:
@@ -149,37 +236,37 @@ def _batch_flow(
                     code="NotListed",
                     operation=batch.api,
                 )
-            elif model.is_terminal and not batch.full:
-                # The list shows only a summary; the whole model comes from the entry's own
-                # get, a unit of its own, so the sweep (and every other target) does not wait.
-                outcomes[entry] = Final(model)
             else:
-                outcomes[entry] = model
+                outcomes[entry] = _listed(batch, model)
     return outcomes
 
 
 def _observe(
-    facade: Any,
+    unit: Unit,
     batch: Batch[Any],
     parent: dict[str, Any],
     params: dict[str, Any],
     what: str,
     wanted: dict[Hashable, list[Entry]],
     found: dict[Hashable, Any],
+    page: Callable[[list[Hashable]], None],
 ) -> Generator[Request, dict[str, Any]]:
     """The list calls that find ``wanted``: pages under a parent, or the ids named in batches."""
+    facade = unit.facade
     if batch.ids_param is not None:
         # The call names the members it reads, a bounded number at a time: no paging.
         keys = list(wanted)
         for start in range(0, len(keys), batch.max_ids):
             asked = {**params, batch.ids_param: keys[start : start + batch.max_ids]}
             response = yield Request(facade, batch.method, batch.api, what, asked)
-            _match(batch, parent, response.get(batch.key) or (), wanted, found)
+            unit.pages += 1
+            page(_match(unit, batch, parent, response.get(batch.key) or (), wanted, found))
         return
     paging = Paging(batch.api, what)
     while True:
         response = yield Request(facade, batch.method, batch.api, what, dict(params))
-        _match(batch, parent, response.get(batch.key) or (), wanted, found)
+        unit.pages += 1
+        page(_match(unit, batch, parent, response.get(batch.key) or (), wanted, found))
         token = paging.next_token(response)
         if token is None or len(found) == len(wanted):
             return
@@ -187,21 +274,37 @@ def _observe(
 
 
 def _match(
+    unit: Unit,
     batch: Batch[Any],
     parent: dict[str, Any],
     items: Iterable[dict[str, Any]],
     wanted: Container[Hashable],
     found: dict[Hashable, Any],
-) -> None:
-    """Record in ``found`` the model each wanted key shows (the highest ranked, if several)."""
+) -> list[Hashable]:
+    """Record in ``found`` the model each wanted key shows (the highest ranked, if several).
+
+    Returns the wanted keys these items answer; a key answered by several items is noted
+    in the unit's ``ranks``, so later flows know to wait for its best.
+    """
+    matched: list[Hashable] = []
+    rank = batch.rank
     for item in items:
         keys, model = batch.read(item, parent)
         for key in keys:
             if key not in wanted:
                 continue
             seen = found.get(key)
-            if seen is None or (batch.rank is not None and batch.rank(model) > batch.rank(seen)):
+            if seen is None:
                 found[key] = model
+                matched.append(key)
+            elif rank is not None:
+                best = max(rank(model), rank(seen))
+                if unit.ranks is None:
+                    unit.ranks = {}
+                unit.ranks[key] = max(best, unit.ranks.get(key, 0))
+                if rank(model) > rank(seen):
+                    found[key] = model
+    return matched
 
 
 class Group:
@@ -211,8 +314,10 @@ class Group:
         targets: the handles to wait for, in input order.
         policy: applied to each target; ``None`` uses each operation's default policy.
         start: the clock reading when the group starts.
-        full_models: a target a list shows ended is fetched once more for its whole model;
-            ``False`` ends it on the list's summary (one call fewer per target).
+        full_models: a target a list shows ended is fetched once more for its whole model
+            before its result; ``False`` ends it on the list's summary (one call fewer).
+        events: the targets whose rows have events are watched (:meth:`wake`) and poll on
+            the rows' fallback schedules.
     """
 
     def __init__(
@@ -221,7 +326,7 @@ class Group:
         policy: WaitPolicy | None,
         start: float,
         *,
-        full_models: bool = True,
+        full_models: bool = False,
         events: bool = False,
     ) -> None:
         self.full_models = full_models
@@ -301,9 +406,12 @@ class Group:
         while len(taken) < limit and (top := self._top()) is not None and top[0] <= now:
             heapq.heappop(self._heap)
             unit = top[2]
-            unit.busy, unit.at = True, None
-            deadlines = [e.core.wake(now).deadline for e in unit.live()]
-            taken.append((unit, min(deadlines)))
+            unit.at = None
+            live = unit.live()
+            if not live:  # every entry is away on a read of its own
+                continue
+            unit.busy = True
+            taken.append((unit, min(e.core.wake(now).deadline for e in live)))
         return taken
 
     def next_due(self) -> float | None:
@@ -318,36 +426,88 @@ class Group:
         outcome: Outcomes | JobkitError,
         on_update: Callable[[Any], object] | None = None,
     ) -> None:
-        """Hand a unit's outcome (per entry, or one error for all) to the cores."""
+        """Hand a unit's outcome (per entry, or one error for all) to the cores; the unit is idle.
+
+        Entries a :meth:`settle_part` answered during this run are not answered again.
+        """
         unit.busy = False
+        answered, unit.answered = unit.answered, None
         for entry in unit.live():
+            if answered is not None and entry in answered:
+                continue
             seen = outcome if isinstance(outcome, JobkitError) else outcome.get(entry)
             if seen is None:  # pragma: no cover -- a flow answers every live entry
                 continue
-            if isinstance(seen, Final):
-                if self.full_models:
-                    self._fetch_alone(entry, now)
-                    continue
-                seen = seen.summary
-            step: Step[Any] = (
-                entry.core.failed(now, seen)
-                if isinstance(seen, JobkitError)
-                else entry.core.observe(now, seen)
-            )
-            if step.update is not None and on_update is not None:
-                on_update(step.update)
-            self._apply(entry, now, step)
-        self._schedule(unit)
+            self._observed(unit, entry, now, seen, on_update)
+        home = unit.home
+        if home is None:
+            self._schedule(unit)
+            return
+        # A read of its own is over: the entry goes back to its batched unit.
+        for entry in unit.entries:
+            if home.reads is not None:
+                home.reads.discard(entry)
+            if entry.unit is unit:
+                entry.unit = home
+                if entry.result is None:
+                    self._sooner(home, entry.due)
 
-    def _fetch_alone(self, entry: Entry, now: float) -> None:
-        """Move an entry that a list showed ended into a unit of its own, due at once."""
+    def settle_part(
+        self,
+        unit: Unit,
+        now: float,
+        outcomes: Outcomes,
+        on_update: Callable[[Any], object] | None = None,
+    ) -> None:
+        """Hand the outcomes a running unit's flow reported early (one list page's) to the cores."""
+        if unit.answered is None:
+            unit.answered = set()
+        for entry, seen in outcomes.items():
+            if entry.result is not None or entry.unit is not unit:
+                continue
+            unit.answered.add(entry)
+            self._observed(unit, entry, now, seen, on_update)
+
+    def _observed(
+        self,
+        unit: Unit,
+        entry: Entry,
+        now: float,
+        seen: Any,
+        on_update: Callable[[Any], object] | None,
+    ) -> None:
+        whole = unit.batch is None or unit.batch.full
+        if isinstance(seen, Final):
+            if self.full_models:
+                self._read_alone(entry, now)
+                return
+            seen, whole = seen.summary, False
+        if isinstance(seen, JobkitError):
+            step: Step[Any] = entry.core.failed(now, seen)
+        else:
+            entry.whole = whole
+            step = entry.core.observe(now, seen)
+        if step.update is not None and on_update is not None:
+            on_update(step.update)
+        woken = entry in self._woken
+        self._apply(entry, now, step)
+        if woken and entry.result is None and unit.batch is not None and unit.pages > 1:
+            self._read_woken(unit, entry, now)  # its read may predate the event: read it alone
+
+    def _read_alone(self, entry: Entry, now: float) -> Unit:
+        """Move an entry into a unit of its own, due at once; it comes back after the read.
+
+        A list showed it ended (its whole model is to read), or an event named it and its
+        batched unit would need several pages to read it again.
+        """
         op = entry.target.bound.operation
-        alone = Unit(entry.target.facade, op, None, None)
+        home = entry.unit
+        alone = Unit(entry.target.facade, op, None, None, home=home)
         alone.entries.append(entry)
         entry.unit = alone
         entry.due = now
-        self.units.append(alone)
         self._schedule(alone)
+        return alone
 
     def _apply(self, entry: Entry, now: float, step: Step[Any]) -> None:
         if isinstance(step, Sleep):
@@ -360,26 +520,73 @@ class Group:
             return
         core = entry.core
         if isinstance(step, Done):
-            result = WaitResult(entry.target, step.resource, step.resource.outcome, None)
+            result = WaitResult(
+                entry.target, step.resource, step.resource.outcome, None, complete=entry.whole
+            )
         else:
             assert isinstance(step, Fail)  # noqa: S101 -- the four steps are exhaustive
-            result = WaitResult(entry.target, core.last, None, step.error)
+            last = core.last
+            result = WaitResult(
+                entry.target, last, None, step.error, complete=last is not None and entry.whole
+            )
         entry.result = result
         self._woken.discard(entry)
         self._open -= 1
         self.finished.append(result)
 
     def wake(self, key: tuple[str, ...], now: float) -> None:
-        """An event named ``key``: its waiting entries are due now (a busy one once it settles)."""
+        """An event named ``key``: its waiting entries are read as soon as the budget allows.
+
+        An entry whose unit lists several pages a sweep is read alone (its own get), unless
+        as many of that unit's entries wait for a read as a sweep has pages: then one sweep
+        reads them all. An entry whose call is running is read again once it settles,
+        unless a later page of that call reads it.
+        """
         for entry in self.watched.get(key, ()):
             unit = entry.unit
             if entry.result is not None or unit is None:
                 continue
             if unit.busy:
-                self._woken.add(entry)
+                if unit.answered is not None and entry in unit.answered:
+                    # This run read it before the event: read it again (alone, or next sweep).
+                    self._read_woken(unit, entry, now)
+                else:  # (a page still to come reads it; a read of its own, after it settles)
+                    self._woken.add(entry)
+            elif unit.batch is not None and unit.pages > 1:
+                self._read_woken(unit, entry, now)
             elif entry.due > now:
                 entry.due = now
-                self._schedule(unit)
+                self._sooner(unit, now)
+
+    def _sooner(self, unit: Unit, at: float) -> None:
+        """An entry of an idle ``unit`` is due at ``at``: the unit is, if it was not sooner."""
+        if not unit.busy and (unit.at is None or at < unit.at):
+            unit.at = at
+            heapq.heappush(self._heap, (at, next(self._sequence), unit))
+
+    def _read_woken(self, unit: Unit, entry: Entry, now: float) -> None:
+        """Read a woken entry of batched ``unit`` alone, unless its next sweep is no dearer.
+
+        Reads on their way for the unit are counted: once they are as many as a sweep has
+        pages, the entry (and, if the unit is idle, those not yet started) wait for one sweep.
+        """
+        reads: set[Entry] = unit.reads if unit.reads is not None else set()
+        if len(reads) + 1 < unit.pages:
+            reads.add(entry)
+            unit.reads = reads
+            self._read_alone(entry, now)
+            return
+        entry.due = now  # the sweep after the running one, or the next one, reads it
+        if unit.busy:
+            return
+        for away in list(reads):
+            alone = away.unit
+            if alone is None or alone.busy or alone.home is not unit:
+                continue
+            alone.at = None  # its place in the heap is stale
+            away.unit, away.due = unit, now
+            reads.discard(away)
+        self._sooner(unit, now)
 
     def pop_finished(self) -> list[WaitResult[Any]]:
         """The results that arrived since the last call, in the order they arrived."""

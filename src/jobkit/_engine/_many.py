@@ -20,7 +20,7 @@ from jobkit._convert._outcome import Resource
 from jobkit._engine._abort import CallAbortedError, Flight, current_flight
 from jobkit._engine._calls import GRACE, CallAbandonedError, Pacing, current_deadline, current_rate
 from jobkit._engine._deadline import Deadline
-from jobkit._engine._group import Group, Outcomes, Request, Unit
+from jobkit._engine._group import Group, Outcomes, Part, Request, Unit
 from jobkit._engine._rate import DEFAULT_RATE, RateLimit
 from jobkit._engine._targets import Target, WaitResult
 from jobkit._engine._validation import flag, on_update_callable
@@ -40,6 +40,9 @@ R = TypeVar("R", bound=Resource)
 DEFAULT_WORKERS = 8
 """Calls in flight at once in a many-at-once wait; list calls make more unnecessary."""
 
+EVENT_STEP = 0.1
+"""Seconds of an injected clock between two looks at the event source, when nothing runs."""
+
 
 def check_group(
     targets: object,
@@ -49,7 +52,7 @@ def check_group(
     max_workers: object,
     *,
     sync: bool = False,
-    full_models: object = True,
+    full_models: object = False,
 ) -> tuple[list[Target[Any]], RateLimit]:
     """Refuse bad arguments of ``as_completed``/``wait_all`` before any call."""
     if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
@@ -118,7 +121,7 @@ def as_completed(
     rate: RateLimit | None = None,
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
-    full_models: bool = True,
+    full_models: bool = False,
     events: SqsEvents | None = None,
 ) -> Generator[WaitResult[R]]:
     """Wait for many targets at once; yield each one's :class:`WaitResult` as it ends.
@@ -135,13 +138,16 @@ def as_completed(
         rate: the shared budget; default ``RateLimit(per_second=5)``.
         on_update: called with each newly observed model whose state changed.
         max_workers: calls in flight at once (worker threads).
-        full_models: a target that a list shows ended (IoT executions, Amplify jobs) is read
-            once more for its whole model; ``False`` ends it on the list's summary model,
-            one call fewer per target when only the outcome matters.
+        full_models: ``False`` (the default) yields a target a list shows ended (IoT
+            executions, Amplify jobs) at once, with the list's summary model
+            (``result.complete`` is false; ``result.target.get()`` reads the whole model on
+            demand). ``True`` reads each one's whole model first (one call more per target,
+            spent from ``rate``), and yields it then.
         events: a :class:`jobkit.SqsEvents`: an event naming a target makes it due at once
             (for a batched target, its next list call), and targets whose services publish
             events poll on their rows' long fallback schedule. Device Farm's are polled as
-            usual. Events run on real time, whatever ``policy``'s clock.
+            usual. With an injected clock (``FakeClock``), the source is asked between
+            steps of that clock, without waiting: give it a source on the same clock.
 
     Returns:
         A generator of results; closing it (``break``, Ctrl-C) starts no further call.
@@ -165,7 +171,7 @@ def wait_all(
     rate: RateLimit | None = None,
     on_update: Callable[[R], object] | None = None,
     max_workers: int = DEFAULT_WORKERS,
-    full_models: bool = True,
+    full_models: bool = False,
     events: SqsEvents | None = None,
 ) -> list[WaitResult[R]]:
     """Wait for many targets at once; return every :class:`WaitResult` in input order.
@@ -197,14 +203,17 @@ def _drive(
     on_update: Callable[[Any], object] | None,
     max_workers: int,
     *,
-    full_models: bool = True,
+    full_models: bool = False,
     events: Any = None,
 ) -> Generator[WaitResult[Any]]:
     driver = _Driver(
         targets, policy, rate, on_update, max_workers, full_models=full_models, events=events
     )
     group = driver.group
-    pump = None if events is None else EventPump(events, group, driver.answers.put)
+    pump = None
+    if events is not None:
+        pump = EventPump(events, group, driver.answers.put, thread=not driver.virtual)
+        driver.pump = pump
     try:
         while not group.done:
             for unit, deadline_at in group.due(driver.clock(), max_workers - len(driver.running)):
@@ -236,21 +245,24 @@ class _Driver:
         on_update: Callable[[Any], object] | None,
         max_workers: int,
         *,
-        full_models: bool = True,
+        full_models: bool = False,
         events: Any = None,
     ) -> None:
         self.clock = policy.clock if policy is not None else time.monotonic
         self.sleep = policy.sleep if policy is not None else time.sleep
         self.events = events
+        # An injected clock: events are taken between its steps (EventPump.take), no thread.
+        self.virtual = self.clock is not time.monotonic
+        self.pump: EventPump | None = None
         self.group = Group(
             targets, policy, self.clock(), full_models=full_models, events=events is not None
         )
         self.pacing = Pacing(rate, self.clock, self.sleep)
         self.on_update = on_update
         self.max_workers = max_workers
-        self.answers: queue.SimpleQueue[tuple[Any, object, Outcomes | JobkitError | None]] = (
-            queue.SimpleQueue()
-        )
+        self.answers: queue.SimpleQueue[
+            tuple[Any, object, Outcomes | Part | JobkitError | None]
+        ] = queue.SimpleQueue()
         # Per running unit: its deadline, its thread, and its flight, which also tells its
         # answer from the late answer of an earlier, aborted run of the same unit.
         self.running: dict[Unit, tuple[float, threading.Thread, Flight]] = {}
@@ -265,9 +277,13 @@ class _Driver:
         context.run(current_flight.set, flight)
         answers = self.answers
 
+        def report(outcomes: Outcomes) -> None:  # a list page's entries, before the flow ends
+            answers.put((unit, flight, Part(outcomes)))
+
         def work() -> None:
             try:
-                outcome: Outcomes | JobkitError = context.run(_run_flow, unit.flow(), deadline)
+                flow = unit.flow(report)
+                outcome: Outcomes | JobkitError = context.run(_run_flow, flow, deadline)
             except JobkitError as exc:
                 outcome = exc
             except CallAbortedError:
@@ -280,6 +296,8 @@ class _Driver:
 
     def collect(self) -> None:
         """Wait for the next answer, the next due unit, or the earliest deadline to pass."""
+        if self.virtual and self._take_events():
+            return
         wake = min(at for at, _, _ in self.running.values()) + GRACE
         next_due = self.group.next_due()
         if next_due is not None and len(self.running) < self.max_workers:
@@ -293,6 +311,10 @@ class _Driver:
             self.group.wake(cast("tuple[str, ...]", flight), self.clock())
             return
         current = self.running.get(unit)
+        if isinstance(outcome, Part):
+            if current is not None and current[2] is flight:
+                self.group.settle_part(unit, self.clock(), outcome.outcomes, self.on_update)
+            return
         if current is not None and current[2] is flight and outcome is not None:
             del self.running[unit]  # (else: a late answer of an aborted run)
             current[1].join()  # it has answered; this only waits for it to exit
@@ -303,12 +325,28 @@ class _Driver:
         if self.events is None:
             self.sleep(seconds)
             return
+        if self.virtual:  # step the injected clock, taking the events each step brings
+            end = self.clock() + seconds
+            while not self._take_events() and (left := end - self.clock()) > 0:
+                self.sleep(min(left, EVENT_STEP))
+            return
         try:
             unit, key, _ = self.answers.get(timeout=seconds)
         except queue.Empty:
             return
         if unit is WAKE:
             self.group.wake(cast("tuple[str, ...]", key), self.clock())
+
+    def _take_events(self) -> bool:
+        """On an injected clock: wake the targets the source has events for now; whether any."""
+        pump = self.pump
+        if pump is None:
+            return False
+        keys = pump.take()
+        now = self.clock()
+        for key in keys:
+            self.group.wake(key, now)
+        return bool(keys)
 
     def abort_running(self) -> None:
         """Abort every running unit's call: their threads end at once."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from attrs import field, frozen
 
 from jobkit._convert._outcome import Outcome, Resource
 from jobkit._engine._operations import Bound
-from jobkit.errors import JobkitError
+from jobkit.errors import InvalidArgumentError, JobkitError
 
 __all__ = ["Target", "WaitResult"]
 
@@ -37,6 +37,37 @@ class Target(Generic[R_co]):
         """The checked ids, in the order the facade method takes them."""
         return self.bound.ids
 
+    def get(self) -> R_co:
+        """Read the resource's whole model now: one call of its facade's own read.
+
+        ``IoT.job_execution(j, t).get()`` is ``IoT.describe_job_execution(j, t)``: retried by
+        the facade's ``RetryPolicy``, outside any group's ``RateLimit``. For a handle from a
+        ``jobkit.aio`` facade, ``await target.aget()``.
+
+        Raises:
+            InvalidArgumentError: the handle comes from a ``jobkit.aio`` facade.
+            JobkitError: the read failed (``NotFoundError``, ``AccessDeniedError``, ...).
+        """
+        if not hasattr(self.facade, "_call"):
+            msg = (
+                f"{self.what} comes from a jobkit.aio facade, whose reads are awaited; "
+                "use await target.aget()."
+            )
+            raise InvalidArgumentError(msg, code="InvalidArgument")
+        return cast("R_co", self.facade._get(self.bound))  # noqa: SLF001 -- the facades' read
+
+    async def aget(self) -> R_co:
+        """The awaitable twin of :meth:`get`, for handles from sync or ``jobkit.aio`` facades.
+
+        A sync facade's read runs on a daemon thread, as in ``jobkit.aio.as_completed``.
+        """
+        facade = self.facade
+        if hasattr(facade, "_acall"):
+            return cast("R_co", await facade._get(self.bound))  # noqa: SLF001
+        from jobkit._engine._async import in_daemon_thread  # noqa: PLC0415 -- async callers only
+
+        return cast("R_co", await in_daemon_thread(lambda: facade._get(self.bound)))  # noqa: SLF001
+
     def __repr__(self) -> str:
         return f"<Target {self.bound.what}>"
 
@@ -49,6 +80,15 @@ class WaitResult(Generic[R_co]):
     FAILED or CANCELLED); when it did not end, ``outcome`` is ``None`` and ``error`` says
     why (:class:`~jobkit.errors.WaitTimeoutError`, :class:`~jobkit.errors.NotFoundError`,
     :class:`~jobkit.errors.AccessDeniedError`, ...).
+
+    ``complete`` says what ``resource`` is. A target observed through a list call (IoT
+    executions of one job, Amplify jobs of one branch) is reported as soon as the list shows
+    its end, with the list's *summary* model (``complete`` false: members the list does not
+    carry, such as an IoT execution's ``status_details``, are ``None``); ``target.get()``
+    (``await target.aget()``) reads the whole model on demand, and ``full_models=True`` reads
+    it before the result is yielded. ``complete`` is true when ``resource`` came from the
+    target's own read (``DescribeJobExecution``, ``GetJob``) or from a list of whole models
+    (Device Farm), and false when ``resource`` is ``None``.
     """
 
     target: Target[R_co]
@@ -56,6 +96,8 @@ class WaitResult(Generic[R_co]):
     """The final model, or the last one seen, or ``None`` if none was."""
     outcome: Outcome | None
     error: JobkitError | None
+    complete: bool = field(default=True, kw_only=True)
+    """Whether ``resource`` is the whole model (false: a list's summary, or ``None``)."""
 
     @property
     def succeeded(self) -> bool:

@@ -27,15 +27,25 @@ logger = logging.getLogger("jobkit")
 
 
 def check_events(events: object) -> Any:
-    """Refuse an ``events`` that is neither None nor a :class:`jobkit.SqsEvents`, before any call."""
+    """Refuse an ``events`` that is neither None nor an event source, before any call.
+
+    An event source is a :class:`jobkit.SqsEvents`, or an object with its methods
+    (:data:`SOURCE_METHODS`): a fake one in tests and simulations.
+    """
     if events is None:
         return None
     from jobkit._events._source import SqsEvents  # noqa: PLC0415 -- only waits given events
 
-    if not isinstance(events, SqsEvents):
+    if not isinstance(events, SqsEvents) and not all(
+        callable(getattr(events, name, None)) for name in SOURCE_METHODS
+    ):
         msg = f"events is {shown(events, 40)}, not a jobkit.SqsEvents; pass SqsEvents(queue_url) or None."
         raise InvalidArgumentError(msg, code="InvalidArgument")
     return events
+
+
+SOURCE_METHODS = ("watch", "unwatch", "nap", "poll", "note")
+"""What an event source offers besides :class:`jobkit.SqsEvents` must have (a test's fake)."""
 
 
 class Watch:
@@ -99,9 +109,13 @@ class EventPump:
     ``put`` receives ``(WAKE, key, None)`` for every wake-up of a key the group watches; the
     driver makes those targets due (:meth:`~jobkit._engine._group.Group.wake`). Targets whose
     service publishes no events are polled as usual, and the source says so once.
+
+    ``thread=False`` (a group on an injected clock, e.g. ``FakeClock``) starts no thread: the
+    driver calls :meth:`take` between steps of its own clock, so a source on the same clock
+    (a simulation's) delivers in virtual time and nothing waits in real time.
     """
 
-    def __init__(self, source: Any, group: Any, put: Any) -> None:
+    def __init__(self, source: Any, group: Any, put: Any, *, thread: bool = True) -> None:
         self.source = source
         self._stop = threading.Event()
         self._keys: dict[int, tuple[str, ...]] = {}
@@ -116,7 +130,10 @@ class EventPump:
             source.watch(key, op.events.recognise())
         for label in sorted(silent):
             source.note(f"{label}s publish no events; they are polled as usual")
-        watched = set(group.watched)
+        watched = self._watched = set(group.watched)
+        self._thread: threading.Thread | None = None
+        if not thread:
+            return  # the driver asks the source itself (take), on its own clock
 
         def pump() -> None:
             while not self._stop.is_set():
@@ -126,6 +143,10 @@ class EventPump:
 
         self._thread = threading.Thread(target=pump, name="jobkit events", daemon=True)
         self._thread.start()
+
+    def take(self) -> list[tuple[str, ...]]:
+        """Without a thread: the keys of the wake-ups the source has now, without waiting."""
+        return [w.key for w in self.source.poll(0.0, self._stop) if w.key in self._watched]
 
     def ended(self, target: object) -> None:
         """A target has its result: stop watching its key."""
@@ -140,7 +161,7 @@ class EventPump:
         that second.
         """
         self._stop.set()
-        if join:
+        if join and self._thread is not None:
             self._thread.join()
         for key in self._keys.values():
             self.source.unwatch(key)

@@ -1,0 +1,153 @@
+"""The group without I/O: a list page's ends are results at once, and events read alone.
+
+The flows are driven by hand with ListJobExecutionsForJob pages in AWS's shape, so each
+test says exactly which call answered what; no client call is made (handles make none).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from helpers import make_client
+from jobkit import IoT, Outcome
+from jobkit._engine._group import Group, Outcomes, Request
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+JOB = "ota-1"
+
+
+def _item(thing: str, status: str, number: int = 1) -> dict[str, Any]:
+    return {
+        "thingArn": f"arn:aws:iot:us-east-1:123456789012:thing/{thing}",
+        "jobExecutionSummary": {"status": status, "executionNumber": number, "queuedAt": 0},
+    }
+
+
+def _group(things: list[str], *, events: bool = False, full_models: bool = False) -> Group:
+    iot = IoT(make_client("iot"))
+    targets = [iot.job_execution(JOB, t) for t in things]
+    return Group(targets, None, 0.0, full_models=full_models, events=events)
+
+
+def _pages(per_page: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i, items in enumerate(per_page):
+        page: dict[str, Any] = {"executionSummaries": items}
+        if i + 1 < len(per_page):
+            page["nextToken"] = str(i + 1)
+        out.append(page)
+    return out
+
+
+def _sweep(
+    group: Group, now: float, pages: list[dict[str, Any]], after_page: list[int] | None = None
+) -> list[Request]:
+    """Take the due unit and answer its flow with ``pages``; record results after each page."""
+    ((unit, _),) = group.due(now, 1)
+    parts: list[Outcomes] = []
+    flow: Generator[Request, dict[str, Any], Outcomes] = unit.flow(parts.append)
+    requests = [next(flow)]
+    before = 0
+    try:
+        for page in pages:
+            before = len(parts)
+            request = flow.send(page)
+            for part in parts[before:]:
+                group.settle_part(unit, now, part)
+            if after_page is not None:
+                after_page.append(len(group.pop_finished()))
+            requests.append(request)
+    except StopIteration as stop:
+        for part in parts[before:]:
+            group.settle_part(unit, now, part)
+        if after_page is not None:
+            after_page.append(len(group.pop_finished()))
+        group.settle(unit, now, stop.value)
+    return requests
+
+
+def test_an_end_on_the_first_page_is_a_result_before_the_last_page_is_read() -> None:
+    group = _group(["a", "b", "c"])
+    pages = _pages(
+        [[_item("a", "IN_PROGRESS")], [_item("b", "IN_PROGRESS")], [_item("c", "IN_PROGRESS")]]
+    )
+    _sweep(group, 0.0, pages)  # the first sweep: nothing ended
+    at = group.next_due()
+    assert at is not None
+    finished: list[int] = []
+    pages = _pages([[_item("a", "SUCCEEDED")], [_item("b", "IN_PROGRESS")], [_item("c", "FAILED")]])
+    _sweep(group, at, pages, finished)
+    assert finished == [1, 0, 1]  # a's result after page 1, c's after page 3
+    assert group.done is False
+
+
+def test_results_from_a_list_say_they_hold_its_summary() -> None:
+    group = _group(["a"])
+    _sweep(group, 0.0, _pages([[_item("a", "SUCCEEDED")]]))
+    (result,) = group.pop_finished()
+    assert (result.outcome, result.error, result.complete) == (Outcome.SUCCEEDED, None, False)
+    assert result.resource is not None
+    assert result.resource.status_details is None  # the list carries none
+
+
+def test_full_models_moves_an_end_to_a_read_of_its_own() -> None:
+    group = _group(["a", "b"], full_models=True)
+    _sweep(group, 0.0, _pages([[_item("a", "SUCCEEDED"), _item("b", "IN_PROGRESS")]]))
+    assert group.pop_finished() == []  # a waits for its whole model
+    ((unit, _),) = group.due(0.0, 8)
+    flow = unit.flow()
+    request = next(flow)
+    assert (request.api, request.params["thingName"]) == ("DescribeJobExecution", "a")
+    whole = {"execution": {"jobId": JOB, "status": "SUCCEEDED", "versionNumber": 2}}
+    try:
+        flow.send(whole)
+    except StopIteration as stop:
+        group.settle(unit, 0.0, stop.value)
+    (result,) = group.pop_finished()
+    assert result.complete
+    assert result.resource is not None
+    assert result.resource.version_number == 2
+
+
+def test_the_latest_execution_waits_for_the_end_of_the_first_sweep() -> None:
+    # A thing listed twice (executions 1 and 2): the first flow must see every page to know.
+    group = _group(["a", "b"])
+    finished: list[int] = []
+    pages = _pages(
+        [[_item("a", "SUCCEEDED", 1)], [_item("b", "IN_PROGRESS"), _item("a", "IN_PROGRESS", 2)]]
+    )
+    _sweep(group, 0.0, pages, finished)
+    assert finished == [0, 0]
+    assert group.pop_finished() == []  # a's latest execution (2) runs
+    at = group.next_due()
+    assert at is not None
+    # Later sweeps: a's execution 1 on page 1 is known to be outranked; b ends at page 2.
+    pages = _pages(
+        [[_item("a", "SUCCEEDED", 1)], [_item("b", "SUCCEEDED"), _item("a", "IN_PROGRESS", 2)]]
+    )
+    finished = []
+    _sweep(group, at, pages, finished)
+    assert finished == [0, 1]
+    assert group.done is False
+
+
+def test_an_event_for_a_target_of_a_many_page_list_reads_it_alone() -> None:
+    group = _group(["a", "b", "c"], events=True)
+    pages = _pages(
+        [[_item("a", "IN_PROGRESS")], [_item("b", "IN_PROGRESS")], [_item("c", "IN_PROGRESS")]]
+    )
+    _sweep(group, 0.0, pages)
+    group.wake(("iot-execution", JOB, "b"), 1.0)
+    ((unit, _),) = group.due(1.0, 8)  # at once, not at the fallback's next sweep
+    request = next(unit.flow())
+    assert (request.api, request.params["thingName"]) == ("DescribeJobExecution", "b")
+
+
+def test_an_event_for_a_one_page_list_makes_the_list_due() -> None:
+    group = _group(["a", "b"], events=True)
+    _sweep(group, 0.0, _pages([[_item("a", "IN_PROGRESS"), _item("b", "IN_PROGRESS")]]))
+    group.wake(("iot-execution", JOB, "b"), 1.0)
+    ((unit, _),) = group.due(1.0, 8)
+    assert next(unit.flow()).api == "ListJobExecutionsForJob"  # one call reads every woken one
