@@ -114,7 +114,9 @@ def test_as_completed_spends_the_rate_budget_on_every_request(moto: MotoIoT) -> 
             # One call at a time: with a fake clock that every sleeping task moves, the times
             # recorded by concurrent tasks would blur; the budget itself is shared either way.
             rate = RateLimit(per_second=2)
-            return await aio.wait_all(targets, policy=policy, rate=rate, max_workers=1)
+            return await aio.wait_all(
+                targets, policy=policy, rate=rate, max_workers=1, full_models=True
+            )
 
     results = asyncio.run(main())
     assert [r.outcome for r in results] == [Outcome.SUCCEEDED] * len(things)
