@@ -144,7 +144,7 @@ async def bounded(awaitable: Awaitable[T], deadline: Deadline, *, what: str, ope
     """Await ``awaitable``, giving up at the deadline plus the grace (as the sync driver does)."""
     limit = max(0.0, deadline.at - deadline.clock()) + GRACE
     try:
-        return await asyncio.wait_for(awaitable, timeout=limit)
+        result = await asyncio.wait_for(awaitable, timeout=limit)
     except TimeoutError:
         msg = (
             f"{operation} on {what} was still running at the wait's deadline and was "
@@ -153,6 +153,12 @@ async def bounded(awaitable: Awaitable[T], deadline: Deadline, *, what: str, ope
         raise CallAbandonedError(
             msg, code="DeadlineExceeded", operation=operation, retryable=True
         ) from None
+    # Python 3.11's wait_for returns the result when the call ends as the task is cancelled,
+    # and the cancellation is lost (gh-86296): honour it here, so the wait stops at once.
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+    return result
 
 
 async def wait_until_terminal(
