@@ -147,16 +147,10 @@ class AsyncFacade(ClientHolder[C]):
         clock, sleep = policy.clock, policy.sleep
         deadline = Deadline(clock() + min(HISTORY_TIMEOUT, policy.timeout), clock, sleep)
         try:
-            ask = next(flow)
-            while True:
-                response = await self._acall(
-                    ask.method, ask.api, ask.what, deadline, require=ask.require, **ask.params
-                )
-                ask = flow.send(response)
-        except StopIteration as stop:
-            return with_history(policy, stop.value, bound)
+            history = await self._run(flow, deadline)
         except Exception as exc:  # noqa: BLE001 -- a history that cannot be read is no history
             return no_history(policy, bound, exc)
+        return with_history(policy, history, bound)
 
     async def _stop(self, bound: Bound[R], policy: WaitPolicy) -> str:
         """The coroutine twin of ``Facade._stop``: ask AWS to stop the resource, say how it went."""
@@ -180,13 +174,13 @@ class AsyncFacade(ClientHolder[C]):
             status = None
         return stopped_note(op, api, status, None)
 
-    async def _run(self, flow: _flows.Flow[T]) -> T:
+    async def _run(self, flow: _flows.Flow[T], deadline: Deadline | None = None) -> T:
         """Drive a flow of calls (``jobkit._engine._flows``), each awaited through ``_acall``."""
         try:
             ask = next(flow)
             while True:
                 response = await self._acall(
-                    ask.method, ask.api, ask.what, None, require=ask.require, **ask.params
+                    ask.method, ask.api, ask.what, deadline, require=ask.require, **ask.params
                 )
                 ask = flow.send(response)
         except StopIteration as stop:

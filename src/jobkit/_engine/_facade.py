@@ -266,16 +266,10 @@ class Facade(ClientHolder[C]):
         clock, sleep = policy.clock, policy.sleep
         deadline = Deadline(clock() + min(HISTORY_TIMEOUT, policy.timeout), clock, sleep)
         try:
-            ask = next(flow)
-            while True:
-                response = self._call(
-                    ask.method, ask.api, ask.what, deadline, require=ask.require, **ask.params
-                )
-                ask = flow.send(response)
-        except StopIteration as stop:
-            return with_history(policy, stop.value, bound)
+            history = self._run(flow, deadline)
         except Exception as exc:  # noqa: BLE001 -- a history that cannot be read is no history
             return no_history(policy, bound, exc)
+        return with_history(policy, history, bound)
 
     def _stop(self, bound: Bound[R], policy: WaitPolicy) -> str:
         """Ask AWS to stop ``bound``'s resource (never with force); say what happened."""
@@ -304,13 +298,13 @@ class Facade(ClientHolder[C]):
             status = None
         return stopped_note(op, api, status, None)
 
-    def _run(self, flow: Flow[T]) -> T:
+    def _run(self, flow: Flow[T], deadline: Deadline | None = None) -> T:
         """Drive a flow of calls (``jobkit._engine._flows``): each one retried, translated, converted."""
         try:
             ask = next(flow)
             while True:
                 response = self._call(
-                    ask.method, ask.api, ask.what, None, require=ask.require, **ask.params
+                    ask.method, ask.api, ask.what, deadline, require=ask.require, **ask.params
                 )
                 ask = flow.send(response)
         except StopIteration as stop:
