@@ -282,22 +282,12 @@ class SqsEvents:
         deadline = time.monotonic() + _timeout(timeout)
         with self._turn:
             while not self._closing.is_set():
-                now = time.monotonic()
-                left = deadline - now
+                left = deadline - time.monotonic()
                 if left <= 0:
                     return []
-                wait = min(self._wait_time, math.floor(left + _SLACK))
-                consumer = self._consumer
-                if consumer.ready(now) and wait >= 1:
-                    woke = self._receive_once(wait)
-                    if woke:
-                        return woke
-                    continue
-                # Nothing to receive now: sleep to the deadline, or until a pause ends.
-                nap = left
-                if consumer.state == "paused":
-                    nap = min(left, max(0.0, consumer.resume_at - now))
-                self._closing.wait(nap)
+                woke = self._receive_turn(left, None)
+                if woke:
+                    return woke
         return []
 
     def nap(self, key: TargetKey, seconds: float, stop: threading.Event | None = None) -> bool:
