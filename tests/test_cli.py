@@ -127,7 +127,7 @@ def test_timeout_exit_4_prints_the_last_model(moto: MotoIoT, env: dict[str, str]
     result = _run(env, moto, "wait", "iot-job", job_id, "--timeout", "0.001", "--output", "json")
     assert result.returncode == 4
     assert json.loads(result.stdout)["status"] == "QUEUED"
-    assert re.search(r"jobkit: timeout: Timed out after 0:00:00 and [12] polls", result.stderr)
+    assert re.search(r"jobkit: timeout: Timed out after 0:00:0\d and [12] polls", result.stderr)
     assert "Raise --timeout" in result.stderr
     assert "Traceback" not in result.stderr
 

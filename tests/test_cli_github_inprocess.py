@@ -150,7 +150,7 @@ def test_a_timeout(replay: Replay, tmp_path: Path) -> None:
     ) + ("\n")
     assert run.out.startswith(f"devicefarm.Job: {status}\n  outcome: (not finished)\n")
     said = re.compile(
-        rf"timeout: Timed out after 0:00:00 and \d+ polls waiting for {re.escape(WHAT)}; "
+        rf"timeout: Timed out after 0:00:0\d and \d+ polls waiting for {re.escape(WHAT)}; "
         rf"its last status was {re.escape(status)}\. Raise --timeout or check why it is stuck\."
     )
     lines = run.err.splitlines()
@@ -318,7 +318,7 @@ def test_not_found_yet_says_how_long_the_grace_has_left(replay: Replay, tmp_path
     assert run.code == 5
     first = run.err.splitlines()[0]
     not_yet = "not found yet; polling for 1s more (check the id and --region)"
-    assert re.fullmatch(r"\[0:00:00\] " + re.escape(f"{WHAT}: {not_yet}"), first), run.err
+    assert re.fullmatch(r"\[0:00:0\d\] " + re.escape(f"{WHAT}: {not_yet}"), first), run.err
     assert run.err.count("not found yet") == 1
 
 

@@ -164,7 +164,8 @@ class Recorded:
         # Every request on the wire went through the budget: none bypassed the hook.
         assert sorted(_key(r.headers) for r in wire) == sorted(self.keys)
         assert sum(k[1] != "attempt=1" for k in self.keys) >= 4  # the 503s, retried
-        assert len(wire) > JOBS + THINGS  # a poll per job, a list page, the final describes
+        # At least a poll per job and the retried 503s; the executions may end at list time.
+        assert len(wire) >= JOBS + 4, len(wire)
         shown = {w: most_in(self.starts, w) for w in (0.0, 0.1, 0.5, 1.1, 2.0)}
         assert worst_excess(self.starts, RATE, LAG) <= 0, shown
         assert shown[1.1] <= 24, shown  # the window: 2 + 20 * 1.1
