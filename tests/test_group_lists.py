@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from helpers import make_client
-from jobkit import IoT, Outcome
+from jobkit import IoT, Outcome, WaitPolicy
 from jobkit._engine._group import Group, Outcomes, Request
 
 if TYPE_CHECKING:
@@ -151,3 +151,34 @@ def test_an_event_for_a_one_page_list_makes_the_list_due() -> None:
     group.wake(("iot-execution", JOB, "b"), 1.0)
     ((unit, _),) = group.due(1.0, 8)
     assert next(unit.flow()).api == "ListJobExecutionsForJob"  # one call reads every woken one
+
+
+def _gaps(group: Group, things: list[str], sweeps: int) -> list[float]:
+    """Sweep ``sweeps`` times (every execution still running); each next sweep's gap."""
+    at, gaps = 0.0, list[float]()
+    for _ in range(sweeps):
+        _sweep(group, at, _pages([[_item(t, "IN_PROGRESS") for t in things]]))
+        assert len({e.due for e in group.entries}) == 1  # one schedule for the unit
+        due = group.next_due()
+        assert due is not None
+        gaps.append(due - at)
+        at = due
+    return gaps
+
+
+def test_with_events_a_list_of_many_follows_one_fallback_schedule() -> None:
+    # Left to each entry's jittered due, 200 entries would make the unit due near the 15 s
+    # minimum after every sweep; one schedule grows as a single wait's does (15..600 s).
+    things = [f"t{i}" for i in range(200)]
+    gaps = _gaps(_group(things, events=True), things, 4)
+    assert gaps[0] == 15.0  # the fallback's first delay is its minimum
+    assert gaps[3] > 40  # the median of 15..120 s, not its minimum
+
+
+def test_one_fallback_schedule_never_passes_an_entrys_deadline() -> None:
+    iot = IoT(make_client("iot"))
+    things = [f"t{i}" for i in range(50)]
+    targets = [iot.job_execution(JOB, t) for t in things]
+    group = Group(targets, WaitPolicy(timeout=40), 0.0, events=True)
+    gaps = _gaps(group, things, 3)
+    assert sum(gaps) <= 40  # the last sweep is at the deadline at the latest

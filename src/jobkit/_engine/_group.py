@@ -307,6 +307,24 @@ def _match(
     return matched
 
 
+def _one_fallback(unit: Unit, now: float) -> None:
+    """Give a watched batched unit's sleeping entries one next sweep: their median due.
+
+    With events, a sweep only catches what events missed, so the unit follows one fallback
+    schedule. Left to each entry's own jittered due, the unit would be due at the earliest
+    of them: with 10,000 entries, always near the schedule's minimum, and those sweeps would
+    take the budget the reads events ask for need. An entry woken meanwhile (due now) keeps
+    its due, and none is moved past its own deadline.
+    """
+    sleeping = [e for e in unit.live() if e.due > now]
+    if len(sleeping) <= 1:  # one entry's own due is already the unit's
+        return
+    dues = sorted(e.due for e in sleeping)
+    due = dues[(len(dues) - 1) // 2]
+    for entry in sleeping:
+        entry.due = min(due, entry.core.deadline)
+
+
 class Group:
     """The state of many waits at once, and the batching between them; no I/O.
 
@@ -330,6 +348,7 @@ class Group:
         events: bool = False,
     ) -> None:
         self.full_models = full_models
+        self.events = events
         self.entries: list[Entry] = []
         # With events: the entries each target key names, and entries woken while busy.
         self.watched: dict[tuple[str, ...], list[Entry]] = {}
@@ -441,6 +460,8 @@ class Group:
             self._observed(unit, entry, now, seen, on_update)
         home = unit.home
         if home is None:
+            if self.events and unit.batch is not None and unit.operation.events is not None:
+                _one_fallback(unit, now)
             self._schedule(unit)
             return
         # A read of its own is over: the entry goes back to its batched unit.
