@@ -129,3 +129,22 @@ def test_models_are_frozen_and_keyword_only() -> None:
 
 def test_converter_is_public_and_extensible() -> None:
     assert jobkit.converter.structure({"status": "RUNNING"}, devicefarm.Job).status == "RUNNING"
+
+
+def test_botocores_per_timestamp_zones_become_one_shared_fixed_offset() -> None:
+    # botocore parses each epoch timestamp with a tzlocal() of its own; a model keeps the
+    # same instant and offset in one shared datetime.timezone (100,000 models, 3 stamps each).
+    from dateutil.tz import tzlocal, tzoffset  # botocore's own dependency
+
+    local = datetime(2026, 1, 2, 3, 4, 5, tzinfo=tzlocal())
+    plus_two = datetime(2026, 1, 2, 3, 4, 5, tzinfo=tzoffset(None, 7200))
+    jobs = [structure({"created": v, "started": v}, devicefarm.Job) for v in (local, plus_two)]
+    for job, raw in zip(jobs, (local, plus_two), strict=True):
+        assert job.created == raw
+        assert job.created is not None
+        assert job.started is not None
+        assert job.created.utcoffset() == raw.utcoffset()
+        assert type(job.created.tzinfo) is timezone
+        assert job.created.tzinfo is job.started.tzinfo
+    assert jobs[1].created is not None
+    assert jobs[1].created.isoformat() == "2026-01-02T03:04:05+02:00"

@@ -20,7 +20,7 @@ import reprlib
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -143,10 +143,33 @@ def _from_epoch(seconds: float, value: object, segment: str) -> datetime:
         raise _wrong("epoch seconds within years 1-9999", value, segment) from None
 
 
+def _zoned(value: datetime) -> datetime:
+    """The same instant with a fixed-offset zone: naive means UTC, an offset is kept as is.
+
+    botocore gives each epoch timestamp a ``tzlocal()`` object of its own (about 400 bytes),
+    which a model would keep for its lifetime: a zone other than a :class:`datetime.timezone`
+    becomes the offset it has at that instant, one shared object per offset.
+    """
+    zone = value.tzinfo
+    if zone is None:
+        return value.replace(tzinfo=UTC)
+    if type(zone) is timezone:
+        return value
+    offset = value.utcoffset()
+    if offset is None:  # a tzinfo that knows no offset: as naive
+        return value.replace(tzinfo=UTC)
+    return value.replace(tzinfo=_offset_zone(offset))
+
+
+@functools.cache
+def _offset_zone(offset: timedelta) -> timezone:
+    return UTC if not offset else timezone(offset)
+
+
 def _check_datetime(value: Any, segment: str) -> datetime:
     """Datetime (naive means UTC), ISO-8601 string, or epoch seconds as a number or string."""
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return _zoned(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_epoch(value, value, segment)
     if isinstance(value, str):
@@ -156,7 +179,7 @@ def _check_datetime(value: Any, segment: str) -> datetime:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             raise _wrong("an ISO-8601 timestamp", value, segment) from None
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+        return _zoned(parsed)
     raise _wrong("a timestamp (datetime, ISO-8601 string or epoch seconds)", value, segment)
 
 
@@ -272,7 +295,7 @@ def _field_code(  # noqa: PLR0911 -- one return per member kind
     if tp is datetime:
         env[c] = _check_datetime
         return [
-            f"    if {v} is not None and ({v}.__class__ is not __dt or {v}.tzinfo is None):",
+            f"    if {v} is not None and ({v}.__class__ is not __dt or {v}.tzinfo.__class__ is not __tz):",
             f"        {v} = {c}({v}, {s})",
         ]
     if _is_enum(tp):
@@ -343,6 +366,7 @@ def _structure_fn(cls: type[Any], conv: cattrs.Converter) -> Callable[..., Any]:
     env: dict[str, Any] = {
         "__cls": cls,
         "__dt": datetime,
+        "__tz": timezone,
         "__at": _at,
         "__seq": _sequence,
         "__map": _mapping,

@@ -29,7 +29,17 @@ if TYPE_CHECKING:
     from jobkit._engine._operations import Batch, Operation
     from jobkit._engine._waiting import WaitPolicy
 
-__all__ = ["Entry", "Final", "Group", "Outcomes", "Part", "Request", "Unit"]
+READS_AT_ONCE = 4
+"""At most this many reads of a batched unit's woken entries are on their way at once.
+
+Beyond them the budget is what each further read waits for, behind the others: one sweep,
+which reads every woken entry and those whose event was lost, is the better use of it.
+Measured on the events benchmark (10,000 executions at 5 calls/s, more ends a second than
+reads): lag p95 13.4 s with reads up to a sweep's pages, 10.2 s with 4; 100,000 at 10/s:
+187 s -> 86 s. Where the budget keeps up (10,000 at 10/s) p95 stays about 5 s.
+"""
+
+__all__ = ["READS_AT_ONCE", "Entry", "Final", "Group", "Outcomes", "Part", "Request", "Unit"]
 
 
 @frozen
@@ -592,7 +602,7 @@ class Group:
         pages, the entry (and, if the unit is idle, those not yet started) wait for one sweep.
         """
         reads: set[Entry] = unit.reads if unit.reads is not None else set()
-        if len(reads) + 1 < unit.pages:
+        if len(reads) + 1 < min(unit.pages, READS_AT_ONCE):
             reads.add(entry)
             unit.reads = reads
             self._read_alone(entry, now)
