@@ -55,9 +55,10 @@ def _delay(
 @pytest.mark.parametrize(
     ("elapsed", "history", "expected"),
     [
-        # unlikely to end yet (durations spread 540..660 s): sleep long, max_delay at a time
-        (0, STEADY, 180),
-        (300, STEADY, 180),
+        # unlikely to end yet (durations spread 540..660 s): one sleep to the window's
+        # opening (552 s, where the chance it ended reaches STEP), past max_delay
+        (0, STEADY, 552),
+        (300, STEADY, 252),
         # the first poll where the chance it ended reaches STEP (10 %): 540 + 12 s
         (500, STEADY, 52),
         # inside the history: where the chance grew by another 10 % (12 s further)
@@ -77,7 +78,7 @@ def _delay(
         (140, History(limit=100), 40),
         (400, History(limit=100), 50),
         # the limit caps the history too: the poll at the limit comes before the window
-        (0, History(durations=(600.0,) * 4, limit=300), 180),
+        (0, History(durations=(600.0,) * 4, limit=300), 300),
         (200, History(durations=(600.0,) * 4, limit=300), 100),
     ],
 )
@@ -89,7 +90,15 @@ def test_never_past_the_deadline_and_never_below_min_delay_or_above_max_delay() 
     assert _delay(0, STEADY, time_left=30) == 30
     assert _delay(0, STEADY, time_left=2) == 2  # the deadline wins over min_delay
     assert _delay(599.9, History(durations=(600.0,)), max_delay=180) >= 5
-    assert _delay(0, STEADY, backoff=1, max_delay=60) == 60
+    assert _delay(552, STEADY, backoff=1, max_delay=5) == 5  # inside the window: max_delay
+    assert _delay(0, STEADY, backoff=1, max_delay=60) == 552  # before it: to its opening
+
+
+def test_use_history_false_keeps_every_sleep_within_max_delay() -> None:
+    policy = WaitPolicy(min_delay=5, max_delay=30, random=lambda: 0.5, history=STEADY)
+    assert _sleeps(policy, 2) == [552, 12]
+    off = _sleeps(attrs_evolve(policy, use_history=False), 12)
+    assert max(off) <= 30
 
 
 def test_recent_durations_count_more_than_old_ones() -> None:
@@ -149,7 +158,11 @@ def test_every_delay_is_bounded(
         elapsed, history, min_delay=low, max_delay=high, time_left=time_left, backoff=backoff
     )
     assert delay <= time_left  # never sleeps past the deadline
-    assert delay <= high  # never above max_delay
+    opens = history.quantile(_history.STEP)
+    if opens is not None and elapsed < opens:  # before the window: to its opening at most
+        assert delay <= max(high, opens - elapsed) + 1e-9
+    else:
+        assert delay <= high  # never above max_delay
     assert delay >= min(low, time_left)  # never below min_delay, unless the deadline is nearer
 
 
@@ -205,10 +218,10 @@ def _sleeps(policy: WaitPolicy, polls: int, every: _Running | None = None) -> li
 
 def test_the_core_sleeps_by_the_history_and_counts_the_jobs_age() -> None:
     policy = WaitPolicy(min_delay=5, max_delay=180, random=lambda: 0.5)
-    assert _sleeps(attrs_evolve(policy, history=STEADY), 4) == [180, 180, 180, 12]
+    assert _sleeps(attrs_evolve(policy, history=STEADY), 3) == pytest.approx([552, 12, 12])
     # the same job, already 5 minutes old when the wait started
     aged = History(durations=STEADY.durations, age=300)
-    assert _sleeps(attrs_evolve(policy, history=aged), 3) == [180, 72, 12]
+    assert _sleeps(attrs_evolve(policy, history=aged), 3) == pytest.approx([252, 12, 12])
 
 
 def test_the_core_polls_at_a_timeout_the_resource_reports_and_the_opt_out_ignores_it() -> None:
@@ -261,11 +274,10 @@ def test_amplify_reads_the_branchs_builds_and_sleeps_until_they_usually_end() ->
     with lifecycle(client, "get_job", _amplify_steps(25), history=history) as stubber:
         Amplify(client).wait_for_job(APP, BRANCH, "42", policy=clock.policy(timeout=3600))
         stubber.assert_no_pending_responses()
-    # Amplify's max_delay is 30 s: 30 s sleeps until the history's first tenth (552 s),
+    # One sleep to the history's first tenth (552 s), past Amplify's max_delay of 30 s,
     # then a poll each time the chance it ended grows by a tenth.
-    assert clock.sleeps[:3] == [30, 30, 30]
-    assert all(s == 30 for s in clock.sleeps[:18])
-    assert clock.sleeps[18] == pytest.approx(12, abs=1)
+    assert clock.sleeps[0] == pytest.approx(552, abs=1)
+    assert clock.sleeps[1:10] == pytest.approx([12] * 9, abs=1)
 
 
 def test_without_history_the_same_wait_backs_off_as_before() -> None:
@@ -320,7 +332,7 @@ def test_a_history_given_on_the_policy_is_used_and_nothing_is_read() -> None:
         policy = clock.policy(timeout=3600, history=History(durations=(60.0,)))
         Amplify(client).wait_for_job(APP, BRANCH, "42", policy=policy)
         stubber.assert_no_pending_responses()
-    assert clock.sleeps == [30, pytest.approx(25.2)]  # then at 55.2 s: a tenth of its spread
+    assert clock.sleeps == [pytest.approx(55.2), 5]  # at 55.2 s: a tenth of its spread
 
 
 def test_devicefarm_reads_the_pools_runs_and_their_job_timeout() -> None:
@@ -329,10 +341,10 @@ def test_devicefarm_reads_the_pools_runs_and_their_job_timeout() -> None:
     history = devicefarm_history(RUN, [1800] * 5, job_timeout_minutes=20)
     with lifecycle(client, "get_run", ["running"] * 8 + ["passed"], history=history):
         DeviceFarm(client).wait_for_run(RUN, policy=clock.policy(timeout=6 * 3600))
-    # the runs take 30 min but a job times out after 20: polls every 180 s, one at 20 min
-    times = [sum(clock.sleeps[: i + 1]) for i in range(len(clock.sleeps))]
-    assert clock.sleeps[:6] == [180] * 6
-    assert times[6] == pytest.approx(1200, abs=2)
+    # the runs take 30 min but a job times out after 20: one sleep to 20 min (the limit
+    # closes the window), then sleeps double from min_delay past it
+    assert clock.sleeps[0] == pytest.approx(1200, abs=2)
+    assert clock.sleeps[1:4] == [5, 5, 10]
 
 
 def test_iot_executions_are_polled_at_their_timeout_with_no_extra_call() -> None:
