@@ -16,13 +16,16 @@ from jobkit import Amplify, DeviceFarm, History, IoT, WaitPolicy, aio, amplify, 
 from jobkit._engine import _history
 from jobkit._engine._core import Sleep, WaitCore
 from jobkit._engine._history import history_delay
+from jobkit.devicefarm import _flows as _df_flows
 from jobkit.errors import InvalidArgumentError
 from jobkit.testing import (
     AwsErrorResponse,
     FakeClock,
+    Stubber,
     amplify_history,
     devicefarm_history,
     lifecycle,
+    load_stub,
 )
 
 APP, BRANCH = "d2a4xexample1", "main"
@@ -436,3 +439,71 @@ def test_aio_a_failed_history_read_never_fails_the_wait(caplog: pytest.LogCaptur
     assert job.is_terminal
     assert clock.sleeps == [5, 7.5, 12.5, 17.5]  # plain backoff, as in the sync facade
     assert "could not read its history" in caplog.text
+
+
+# --- Device Farm's history read pages, up to a bound ------------------------------------
+
+PROJECT = "arn:aws:devicefarm:us-west-2:123456789012:project:project-1"
+
+
+def _other_pool(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "devicePoolArn": r["devicePoolArn"] + "-other"} for r in runs]
+
+
+def _paged_history_wait(
+    pages: list[dict[str, Any]], caplog: pytest.LogCaptureFixture, *, use_aio: bool = False
+) -> FakeClock:
+    """Wait on RUN (RUNNING once, then PASSED) with ``pages`` answering ListRuns, in order."""
+    client = make_client("devicefarm")
+    clock = FakeClock()
+    stubber = Stubber(client)
+    for i, page in enumerate(pages):
+        expected = {"arn": PROJECT} if i == 0 else {"arn": PROJECT, "nextToken": f"page-{i + 1}"}
+        stubber.add_response("list_runs", page, expected)
+    stubber.add_response("get_run", load_stub("devicefarm", "get_run", "running"))
+    stubber.add_response("get_run", load_stub("devicefarm", "get_run", "passed"))
+    policy = clock.policy(timeout=6 * 3600)
+
+    async def main() -> devicefarm.Run:
+        return await aio.DeviceFarm(client).wait_for_run(RUN, policy=policy)
+
+    with caplog.at_level(logging.DEBUG, logger="jobkit"), stubber:
+        run = (
+            asyncio.run(main()) if use_aio else DeviceFarm(client).wait_for_run(RUN, policy=policy)
+        )
+        stubber.assert_no_pending_responses()  # every page was read, and no more
+    assert run.is_terminal
+    assert "could not read its history" not in caplog.text
+    return clock
+
+
+@pytest.mark.parametrize("use_aio", [False, True])
+def test_devicefarm_reads_the_next_page_when_the_first_holds_too_few_like_runs(
+    caplog: pytest.LogCaptureFixture, use_aio: bool
+) -> None:
+    runs = devicefarm_history(RUN, [1800.0] * 12)["runs"]
+    # page 1: the run, 3 like runs and 6 of another pool; page 2: 9 more like runs
+    first = {"runs": runs[:4] + _other_pool(runs[4:10]), "nextToken": "page-2"}
+    second = {"runs": runs[4:]}
+    clock = _paged_history_wait([first, second], caplog, use_aio=use_aio)
+    assert "12 past durations" in caplog.text  # 3 from the first page, 9 from the second
+    assert _near(clock.sleeps[:1], [1620 + 36], 2)  # the window opens at 1656 s
+
+
+def test_devicefarm_stops_paging_once_the_first_page_is_enough(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runs = devicefarm_history(RUN, [1800.0] * _df_flows.HISTORY_ENOUGH)["runs"]
+    _paged_history_wait([{"runs": runs, "nextToken": "page-2"}], caplog)  # one call only
+    assert f"{_df_flows.HISTORY_ENOUGH} past durations" in caplog.text
+
+
+def test_devicefarm_reads_at_most_history_pages_pages(caplog: pytest.LogCaptureFixture) -> None:
+    runs = devicefarm_history(RUN, [1800.0] * 4)["runs"]
+    more = [
+        {"runs": runs[:2] if i == 0 else _other_pool(runs[2:]), "nextToken": f"page-{i + 2}"}
+        for i in range(_df_flows.HISTORY_PAGES)
+    ]  # every page has a next one; only HISTORY_PAGES are asked for
+    assert _df_flows.HISTORY_PAGES == 3
+    _paged_history_wait(more, caplog)
+    assert "1 past durations" in caplog.text
