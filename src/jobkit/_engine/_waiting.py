@@ -96,15 +96,17 @@ class WaitPolicy:
     unknown and the sleep is the plain backoff delay (``jobkit._engine._core._Eta``).
 
     With ``use_history`` (on by default: on the held-out lifecycles with history it made
-    fewer calls *and* less lag than the Smithy schedule on Device Farm runs and jobs and on
-    IoT executions near their timeout, and was dominated nowhere; see
+    fewer calls *and* less lag than the Smithy schedule on Amplify builds per branch and
+    with flaky outliers and on Device Farm runs per pool, and was dominated nowhere; see
     ``benchmarks/polling.py``), a wait whose policy carries a :class:`~jobkit.History`
     (durations of jobs like this one; the facades read it, or pass ``history=``) sleeps
-    until the job is likely to end, polls densely around then and backs off once it has
-    outlived its history (``jobkit._engine._history``); a resource that reports when AWS
-    ends it at the latest (``ends_within``: an IoT execution's timeout) gets a poll then.
-    Reading the history costs one list call (Amplify ``ListJobs``, Device Farm
-    ``ListRuns``; IoT none); ``use_history=False`` skips it and the schedule.
+    until the job is likely to end -- in one sleep, even past ``max_delay`` -- polls
+    densely around then and backs off once it has outlived its history
+    (``jobkit._engine._history``); a resource that reports when AWS ends it at the latest
+    (``ends_within``: an IoT execution's timeout) gets a poll then. Reading the history
+    costs one list call (Amplify ``ListJobs``; Device Farm ``ListRuns``, up to three pages;
+    IoT none); ``use_history=False`` skips it and the schedule, and keeps every sleep
+    within ``max_delay``.
     """
 
     ETA_FRACTION: ClassVar[float] = 0.3
