@@ -134,7 +134,8 @@ def first_structure(runs: int = 7) -> dict[str, tuple[float, float]]:
     """Median (first, second) seconds of structure() per resource, fresh processes."""
     out: dict[str, tuple[float, float]] = {}
     for *args, model in RESOURCES:
-        firsts, seconds = [], []
+        firsts: list[float] = []
+        seconds: list[float] = []
         for _ in range(runs):
             done = subprocess.run(
                 [sys.executable, "-c", FIRST_STRUCTURE, *args, model],
