@@ -130,6 +130,34 @@ def imports(runs: int = 15, seed: int = 3) -> dict[str, float]:
     return {name: statistics.median(v) for name, v in samples.items()}
 
 
+AFTER_BOTO3 = """
+import boto3, time
+start = time.perf_counter()
+exec(compile(CODE, "<row>", "exec"))
+print(time.perf_counter() - start)
+"""
+
+
+def after_boto3(runs: int = 15, seed: int = 3) -> dict[str, float]:
+    """Median wall seconds of each row after ``import boto3``, timed inside the fresh process.
+
+    The same rows as :func:`imports`, without boto3's own start-up (most of each process,
+    and most of its variance on a loaded machine); ``import boto3`` again is a lookup.
+    """
+    rows = [name for name in IMPORTS if name not in {"python -c pass", "import boto3"}]
+    samples: dict[str, list[float]] = {name: [] for name in rows}
+    rng = random.Random(seed)
+    for _ in range(runs):
+        rng.shuffle(rows)
+        for name in rows:
+            code = f"CODE = {IMPORTS[name]!r}\n{AFTER_BOTO3}"
+            done = subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            )
+            samples[name].append(float(done.stdout.split()[-1]))
+    return {name: statistics.median(v) for name, v in samples.items()}
+
+
 def first_structure(runs: int = 7) -> dict[str, tuple[float, float]]:
     """Median (first, second) seconds of structure() per resource, fresh processes."""
     out: dict[str, tuple[float, float]] = {}
