@@ -9,6 +9,30 @@ import subprocess
 import sys
 import time
 
+_CLIENT = (
+    'boto3.client("devicefarm", region_name="us-west-2", aws_access_key_id="x", '
+    'aws_secret_access_key="x")'
+)
+_ARN = "arn:aws:devicefarm:us-west-2:123456789012:job:p/r/00000"
+_FIRST_GET = f"""
+import boto3
+from botocore.stub import Stubber
+from jobkit import DeviceFarm
+client = {_CLIENT}
+with Stubber(client) as stubber:
+    stubber.add_response("get_job", {{"job": {{"arn": "{_ARN}", "status": "COMPLETED"}}}})
+    DeviceFarm(client).get_job("{_ARN}")
+"""
+
+_BOTO3_GET = f"""
+import boto3
+from botocore.stub import Stubber
+client = {_CLIENT}
+with Stubber(client) as stubber:
+    stubber.add_response("get_job", {{"job": {{"arn": "{_ARN}", "status": "COMPLETED"}}}})
+    client.get_job(arn="{_ARN}")
+"""
+
 IMPORTS = {
     "python -c pass": "pass",
     "import boto3": "import boto3",
@@ -17,8 +41,17 @@ IMPORTS = {
     "from jobkit import DeviceFarm": "from jobkit import DeviceFarm",
     "from jobkit import IoT": "from jobkit import IoT",
     "every facade": "from jobkit import DeviceFarm, Amplify, IoT, WaitPolicy",
+    "boto3 devicefarm client": f"import boto3; {_CLIENT}",
+    "DeviceFarm(client)": f"import boto3; from jobkit import DeviceFarm; DeviceFarm({_CLIENT})",
+    "boto3 get_job (Stubber)": _BOTO3_GET,
+    "first get_job (Stubber)": _FIRST_GET,
 }
-"""What each row imports; every row but ``pass`` is compared with ``import boto3``."""
+"""What each row runs; every row but ``pass`` is compared with ``import boto3``.
+
+The last four are the other side of lazy imports: what was not loaded at import time is
+paid when the facade is built or first called, so they show the whole cost of a first use
+next to boto3 doing the same (a client, a stubbed call).
+"""
 
 TARGETS_MS = {
     "import jobkit": 30.0,
@@ -97,11 +130,40 @@ def imports(runs: int = 15, seed: int = 3) -> dict[str, float]:
     return {name: statistics.median(v) for name, v in samples.items()}
 
 
+AFTER_BOTO3 = """
+import boto3, time
+start = time.perf_counter()
+exec(compile(CODE, "<row>", "exec"))
+print(time.perf_counter() - start)
+"""
+
+
+def after_boto3(runs: int = 15, seed: int = 3) -> dict[str, float]:
+    """Median wall seconds of each row after ``import boto3``, timed inside the fresh process.
+
+    The same rows as :func:`imports`, without boto3's own start-up (most of each process,
+    and most of its variance on a loaded machine); ``import boto3`` again is a lookup.
+    """
+    rows = [name for name in IMPORTS if name not in {"python -c pass", "import boto3"}]
+    samples: dict[str, list[float]] = {name: [] for name in rows}
+    rng = random.Random(seed)
+    for _ in range(runs):
+        rng.shuffle(rows)
+        for name in rows:
+            code = f"CODE = {IMPORTS[name]!r}\n{AFTER_BOTO3}"
+            done = subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            )
+            samples[name].append(float(done.stdout.split()[-1]))
+    return {name: statistics.median(v) for name, v in samples.items()}
+
+
 def first_structure(runs: int = 7) -> dict[str, tuple[float, float]]:
     """Median (first, second) seconds of structure() per resource, fresh processes."""
     out: dict[str, tuple[float, float]] = {}
     for *args, model in RESOURCES:
-        firsts, seconds = [], []
+        firsts: list[float] = []
+        seconds: list[float] = []
         for _ in range(runs):
             done = subprocess.run(
                 [sys.executable, "-c", FIRST_STRUCTURE, *args, model],

@@ -62,5 +62,6 @@ def test_import_jobkit_loads_no_service_or_dependency_up_front() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == (
-        "['jobkit', 'jobkit._convert', 'jobkit._convert._enums', 'jobkit._convert._outcome']"
+        "['jobkit', 'jobkit._convert', 'jobkit._convert._enums', 'jobkit._convert._outcome',"
+        " 'jobkit._loading']"
     )

@@ -113,3 +113,41 @@ def test_a_facade_import_loads_no_other_service(name: str) -> None:
         m for m in loaded if m.split(".")[1:2] and m.split(".")[1] in set(NAMES) - {facade.name}
     ]
     assert others == []
+
+
+# What a facade's import may load: its package, its class module, and the few light modules
+# defining the class needs. Everything else (the engine's attrs-built tables and policies, the
+# errors, the rows, flows and id checks, the models) loads on the facade's first use.
+_CLASS_ONLY = {
+    "jobkit",
+    "jobkit._convert",
+    "jobkit._convert._enums",
+    "jobkit._convert._lazy",
+    "jobkit._convert._outcome",
+    "jobkit._engine",
+    "jobkit._engine._facade",
+    "jobkit._engine._timeouts",
+    "jobkit._loading",
+}
+
+
+@pytest.mark.parametrize("name", ["DeviceFarm", "Amplify", "IoT", "CodeBuild", "Batch"])
+def test_a_facade_import_loads_only_what_defining_its_class_needs(name: str) -> None:
+    facade = next(k for k in services() if k.facade.endswith(f":{name}"))
+    loaded = _loaded(
+        f"import boto3\nfrom jobkit import {name}",
+        prefixes=("jobkit", "attr", "attrs", "cattrs", "typing_extensions"),
+    )
+    own = {f"jobkit.{facade.name}", f"jobkit.{facade.name}._facade", "jobkit.devicefarm._limits"}
+    assert sorted(set(loaded) - _CLASS_ONLY - own) == []
+
+
+def test_a_facade_loads_its_rows_on_first_use() -> None:
+    first_use = "import boto3\nfrom jobkit import DeviceFarm\npolicy = DeviceFarm.JOB_POLICY"
+    loaded = _loaded(first_use)
+    assert "jobkit.devicefarm._operations" in loaded
+    assert [m for m in loaded if m.split(".")[1:2] == ["amplify"]] == []
+    shown = f"{first_use}\nprint(type(policy).__name__, type(vars(DeviceFarm.__mro__[1])['JOB_POLICY']).__name__)"
+    out = subprocess.run([sys.executable, "-c", shown], capture_output=True, text=True, check=True)
+    # The first read builds the row's policy and stores it on the class as a plain value.
+    assert out.stdout.split() == ["WaitPolicy", "WaitPolicy"]

@@ -14,11 +14,11 @@ script pays only for the services it touches.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jobkit._convert._enums import AwsEnum
 from jobkit._convert._outcome import Outcome, Resource
+from jobkit._loading import exports
 
 if TYPE_CHECKING:
     from jobkit import aio, amplify, batch, codebuild, devicefarm, errors, iot, testing
@@ -102,19 +102,4 @@ _SUBMODULES = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f"jobkit.{name}")
-    else:
-        msg = f"module 'jobkit' has no attribute {name!r}"
-        raise AttributeError(msg)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    # Only the public surface: not the helpers this module imports for itself
-    # (importlib, Any, TYPE_CHECKING, annotations) nor its lazy-loading tables.
-    return sorted(__all__)
+__getattr__, __dir__ = exports(globals(), _LAZY, submodules=_SUBMODULES)

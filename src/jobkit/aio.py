@@ -16,13 +16,13 @@ stops a wait at once (no further AWS call starts) and raises ``CancelledError``.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from jobkit._convert._outcome import Resource
 from jobkit._engine._async import drive_group
 from jobkit._engine._many import DEFAULT_WORKERS, check_group, in_input_order
 from jobkit._engine._watching import check_events
+from jobkit._loading import exports
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Callable, Iterable
@@ -51,7 +51,7 @@ __all__ = [
 
 R = TypeVar("R", bound=Resource)
 
-# Each service's async facade loads with its models, on first use (PEP 562).
+# Each service's async facade loads on first use (PEP 562).
 _LAZY = {
     "Amplify": "jobkit.amplify._aio",
     "AsyncFacade": "jobkit._engine._async_facade",
@@ -62,17 +62,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        msg = f"module 'jobkit.aio' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(globals(), _LAZY)
 
 
 def as_completed(

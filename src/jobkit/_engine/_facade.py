@@ -13,26 +13,44 @@ from botocore.config import Config
 
 from jobkit._convert._lazy import structure
 from jobkit._convert._outcome import Resource
-from jobkit._engine._aws_errors import translated
-from jobkit._engine._calls import bounded_call, guard_client
-from jobkit._engine._deadline import Deadline
-from jobkit._engine._flows import HISTORY_TIMEOUT, no_history, with_history
-from jobkit._engine._progress import describe
-from jobkit._engine._retry import RetryPolicy, http_attempt_bound
 from jobkit._engine._timeouts import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
-from jobkit._engine._validation import endpoint_url as check_endpoint_url
-from jobkit._engine._validation import flag, on_update_callable
-from jobkit._engine._validation import region_name as check_region_name
-from jobkit._engine._waiting import WaitPolicy
-from jobkit._engine._watching import check_events, watching
-from jobkit.errors import InvalidArgumentError, JobkitError, ServiceError
+from jobkit._loading import module
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from jobkit import errors
+    from jobkit._engine import (
+        _aws_errors,
+        _calls,
+        _deadline,
+        _flows,
+        _progress,
+        _retry,
+        _validation,
+        _waiting,
+        _watching,
+    )
+    from jobkit._engine._deadline import Deadline
     from jobkit._engine._flows import Flow
     from jobkit._engine._operations import Bound
+    from jobkit._engine._retry import RetryPolicy
     from jobkit._engine._targets import Target
+    from jobkit._engine._waiting import WaitPolicy
+    from jobkit.errors import ServiceError
+else:
+    # The engine loads with a facade's first use (built, or a first call), not its import:
+    # ``from jobkit import DeviceFarm`` costs what defining the class needs.
+    errors = module("jobkit.errors")
+    _aws_errors = module("jobkit._engine._aws_errors")
+    _calls = module("jobkit._engine._calls")
+    _deadline = module("jobkit._engine._deadline")
+    _flows = module("jobkit._engine._flows")
+    _progress = module("jobkit._engine._progress")
+    _retry = module("jobkit._engine._retry")
+    _validation = module("jobkit._engine._validation")
+    _waiting = module("jobkit._engine._waiting")
+    _watching = module("jobkit._engine._watching")
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -78,13 +96,13 @@ class ClientHolder(Generic[C]):
                 f"{type(self).__name__} got both a client and settings to build one "
                 "(session, region_name, endpoint_url, connect_timeout, read_timeout); pass one or the other."
             )
-            raise InvalidArgumentError(msg, code="InvalidArgument")
-        require(retry, RetryPolicy, "retry", "RetryPolicy(max_attempts=...)")
+            raise errors.InvalidArgumentError(msg, code="InvalidArgument")
+        require(retry, _retry.RetryPolicy, "retry", "RetryPolicy(max_attempts=...)")
         if client is None:
             client = self._build_client(
                 session,
-                check_region_name(region_name),
-                check_endpoint_url(endpoint_url),
+                _validation.region_name(region_name),
+                _validation.endpoint_url(endpoint_url),
                 _timeout("connect_timeout", connect_timeout, DEFAULT_CONNECT_TIMEOUT),
                 _timeout("read_timeout", read_timeout, DEFAULT_READ_TIMEOUT),
             )
@@ -96,10 +114,10 @@ class ClientHolder(Generic[C]):
                     f"{type(self).__name__} needs a boto3 {self.service!r} client, got "
                     f"{name or type(client).__name__!r}; pass boto3.client({self.service!r})."
                 )
-                raise InvalidArgumentError(msg, code="InvalidArgument")
-        guard_client(client, native_async=self._native_async(client))
+                raise errors.InvalidArgumentError(msg, code="InvalidArgument")
+        _calls.guard_client(client, native_async=self._native_async(client))
         self.client: C = client
-        self.retry: RetryPolicy = retry or RetryPolicy()
+        self.retry: RetryPolicy = retry or _retry.RetryPolicy()
 
     def _build_client(
         self,
@@ -117,7 +135,7 @@ class ClientHolder(Generic[C]):
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
         )
-        with translated("CreateClient", f"a {self.service} client"):
+        with _aws_errors.translated("CreateClient", f"a {self.service} client"):
             try:
                 # cast: boto3-stubs types client() per literal service name, not for a variable.
                 client: C = cast("Any", session).client(
@@ -125,7 +143,7 @@ class ClientHolder(Generic[C]):
                 )
             except ValueError as exc:  # botocore's own checks of the region and the URL
                 msg = f"Could not build a {self.service} client ({str(exc)[:120]}); check region_name and endpoint_url."
-                raise InvalidArgumentError(msg, code="InvalidArgument") from exc
+                raise errors.InvalidArgumentError(msg, code="InvalidArgument") from exc
         return client
 
     @classmethod
@@ -140,7 +158,7 @@ class ClientHolder(Generic[C]):
     @property
     def max_http_attempts(self) -> int:
         """The most HTTP requests one call may make, counting botocore's retries underneath."""
-        return http_attempt_bound(self.retry, cast("Any", self.client))
+        return _retry.http_attempt_bound(self.retry, cast("Any", self.client))
 
     def _target(self, bound: Bound[R]) -> Target[R]:
         """A handle for many-at-once waits: checked ids, no call."""
@@ -174,7 +192,7 @@ class Facade(ClientHolder[C]):
 
         def attempt() -> dict[str, Any]:
             try:
-                with translated(operation, what):
+                with _aws_errors.translated(operation, what):
                     response = call(**params)
             except Exception as exc:
                 error = unreadable(exc, operation, what)
@@ -185,7 +203,7 @@ class Facade(ClientHolder[C]):
 
         if deadline is None or not abandon:
             return self.retry.call(attempt, deadline=deadline)
-        return bounded_call(
+        return _calls.bounded_call(
             lambda: self.retry.call(attempt, deadline=deadline),
             deadline,
             what=what,
@@ -221,11 +239,11 @@ class Facade(ClientHolder[C]):
         from jobkit._engine._stopping import annotate, interrupts  # noqa: PLC0415
         from jobkit._engine._sync import wait_until_terminal  # noqa: PLC0415
 
-        require(policy, WaitPolicy, "policy", "WaitPolicy(timeout=...)")
-        on_update_callable(on_update)
-        flag(check, "check")
-        flag(cancel_on_timeout, "cancel_on_timeout")
-        check_events(events)
+        require(policy, _waiting.WaitPolicy, "policy", "WaitPolicy(timeout=...)")
+        _validation.on_update_callable(on_update)
+        _validation.flag(check, "check")
+        _validation.flag(cancel_on_timeout, "cancel_on_timeout")
+        _watching.check_events(events)
         op = bound.operation
         convert = Reuse(op.model)  # one per wait: waits through one facade share nothing
 
@@ -235,7 +253,7 @@ class Facade(ClientHolder[C]):
             )
             return convert(op.resource(response, bound))
 
-        with watching(events, bound) as watch:
+        with _watching.watching(events, bound) as watch:
             chosen = op.policy_for(policy, events=watch is not None)
             if watch is None:  # events wake the wait; a history read would be a wasted call
                 chosen = self._read_history(bound, chosen)
@@ -264,12 +282,14 @@ class Facade(ClientHolder[C]):
         if flow is None:
             return policy
         clock, sleep = policy.clock, policy.sleep
-        deadline = Deadline(clock() + min(HISTORY_TIMEOUT, policy.timeout), clock, sleep)
+        deadline = _deadline.Deadline(
+            clock() + min(_flows.HISTORY_TIMEOUT, policy.timeout), clock, sleep
+        )
         try:
             history = self._run(flow, deadline)
         except Exception as exc:  # noqa: BLE001 -- a history that cannot be read is no history
-            return no_history(policy, bound, exc)
-        return with_history(policy, history, bound)
+            return _flows.no_history(policy, bound, exc)
+        return _flows.with_history(policy, history, bound)
 
     def _stop(self, bound: Bound[R], policy: WaitPolicy) -> str:
         """Ask AWS to stop ``bound``'s resource (never with force); say what happened."""
@@ -287,14 +307,20 @@ class Facade(ClientHolder[C]):
         clock, sleep = policy.clock, policy.sleep
         try:
             self._call(
-                method, api, bound.what, Deadline(clock() + STOP_TIMEOUT, clock, sleep), **params
+                method,
+                api,
+                bound.what,
+                _deadline.Deadline(clock() + STOP_TIMEOUT, clock, sleep),
+                **params,
             )
-        except JobkitError as error:
+        except errors.JobkitError as error:
             return stopped_note(op, api, None, error)
         status: str | None = None
         try:  # one look, to show that the stop took
-            status = describe(self._get(bound, Deadline(clock() + STOP_TIMEOUT, clock, sleep)))
-        except JobkitError:
+            status = _progress.describe(
+                self._get(bound, _deadline.Deadline(clock() + STOP_TIMEOUT, clock, sleep))
+            )
+        except errors.JobkitError:
             status = None
         return stopped_note(op, api, status, None)
 
@@ -338,7 +364,7 @@ def _malformed(operation: str, what: str, detail: str) -> ServiceError:
         f"AWS answered {operation} on {what} with a response jobkit cannot read ({detail}); "
         "it is usually transient, so try again, and report it to jobkit if it persists."
     )
-    return ServiceError(
+    return errors.ServiceError(
         msg, code="MalformedResponse", operation=operation, retryable=True, answered=False
     )
 
@@ -350,7 +376,7 @@ def unreadable(exc: Exception, operation: str, what: str) -> Exception:
     wrong) pass through; anything else is botocore failing to parse the body (bad JSON,
     non-UTF-8 bytes, a gzip error page...), a retryable ``MalformedResponse``.
     """
-    if isinstance(exc, JobkitError | AssertionError):
+    if isinstance(exc, errors.JobkitError | AssertionError):
         return exc
     return _malformed(operation, what, type(exc).__name__)
 
@@ -384,7 +410,7 @@ def _timeout(name: str, value: object, default: float) -> float:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 3600:  # noqa: PLR2004
         msg = f"{name} is {value!r}; pass a number of seconds above 0 and below 3600, e.g. {default:g}."
-        raise InvalidArgumentError(msg, code="InvalidArgument")
+        raise errors.InvalidArgumentError(msg, code="InvalidArgument")
     return float(value)
 
 
@@ -392,4 +418,4 @@ def require(value: object, cls: type, name: str, example: str) -> None:
     """Refuse a ``value`` that is neither ``None`` nor a ``cls``."""
     if value is not None and not isinstance(value, cls):
         msg = f"{name} must be a jobkit.{cls.__name__}, got {type(value).__name__}; pass {example}."
-        raise InvalidArgumentError(msg, code="InvalidArgument")
+        raise errors.InvalidArgumentError(msg, code="InvalidArgument")

@@ -8,20 +8,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from jobkit import amplify
 from jobkit._convert._lazy import structure
 from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._validation import shown
-from jobkit.amplify import _flows
-from jobkit.amplify._ids import amplify_app_branch, amplify_ids
-from jobkit.amplify._operations import AMPLIFY_JOB, AMPLIFY_START_JOB
-from jobkit.errors import InvalidArgumentError
+from jobkit._loading import ClassValue, module
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mypy_boto3_amplify import AmplifyClient  # noqa: F401 -- named in the base class string
 
+    from jobkit import errors
+    from jobkit._engine import _validation
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
     from jobkit._events._source import SqsEvents
+    from jobkit.amplify import _flows, _ids
+    from jobkit.amplify import _operations as _ops
+else:
+    # Rows, flows and checks load with the facade's first use (see jobkit._loading).
+    errors = module("jobkit.errors")
+    _validation = module("jobkit._engine._validation")
+    _flows = module("jobkit.amplify._flows")
+    _ids = module("jobkit.amplify._ids")
+    _ops = module("jobkit.amplify._operations")
 
 __all__ = ["Amplify", "AmplifyBase", "started_summary"]
 
@@ -33,12 +40,12 @@ class AmplifyBase(ClientHolder["AmplifyClient"]):
 
     service: ClassVar[str] = "amplify"
 
-    JOB_POLICY: ClassVar[WaitPolicy] = AMPLIFY_JOB.policy
+    JOB_POLICY = ClassValue(lambda: _ops.AMPLIFY_JOB.policy)
     """Builds and deploys take a few minutes; Amplify stops a build after 30 minutes by default."""
 
     def job(self, app_id: str, branch_name: str, job_id: str) -> Target[amplify.Job]:
         """A handle on a job, for :func:`jobkit.as_completed` (checks the ids, calls nothing)."""
-        return self._target(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
+        return self._target(_ops.AMPLIFY_JOB.bind(app_id, branch_name, job_id))
 
     @staticmethod
     def _start_params(
@@ -50,37 +57,35 @@ class AmplifyBase(ClientHolder["AmplifyClient"]):
         commit_time: object,
     ) -> dict[str, Any]:
         """Check start_job's arguments before any request; return StartJob's parameters."""
-        app, branch = amplify_app_branch(app_id, branch_name)
+        app, branch = _ids.amplify_app_branch(app_id, branch_name)
         known = [t.value for t in amplify.JobType]
         if not isinstance(job_type, str) or job_type not in known:
-            msg = (
-                f"job_type {shown(job_type, 40)} is not a job type; pass one of {', '.join(known)}."
-            )
-            raise InvalidArgumentError(msg, code="InvalidArgument")
+            msg = f"job_type {_validation.shown(job_type, 40)} is not a job type; pass one of {', '.join(known)}."
+            raise errors.InvalidArgumentError(msg, code="InvalidArgument")
         params: dict[str, Any] = {"appId": app, "branchName": branch, "jobType": job_type}
         if job_id is not None:
-            params["jobId"] = amplify_ids(app, branch, job_id)[2]
+            params["jobId"] = _ids.amplify_ids(app, branch, job_id)[2]
         elif job_type == "RETRY":
             msg = "job_type 'RETRY' needs the job_id of the job to retry."
-            raise InvalidArgumentError(msg, code="InvalidArgument")
+            raise errors.InvalidArgumentError(msg, code="InvalidArgument")
         for name, value in texts.items():
             if value is None:
                 continue
             if not isinstance(value, str) or len(value) > _TEXT_LIMITS[name]:
-                msg = f"{name} is {shown(value, 40)}; pass text of at most {_TEXT_LIMITS[name]} characters."
-                raise InvalidArgumentError(msg, code="InvalidArgument")
+                msg = f"{name} is {_validation.shown(value, 40)}; pass text of at most {_TEXT_LIMITS[name]} characters."
+                raise errors.InvalidArgumentError(msg, code="InvalidArgument")
             camel = "".join(w.capitalize() if i else w for i, w in enumerate(name.split("_")))
             params[camel] = value
         if commit_time is not None:
             if not isinstance(commit_time, datetime):
-                msg = f"commit_time is {shown(commit_time, 40)}; pass a datetime."
-                raise InvalidArgumentError(msg, code="InvalidArgument")
+                msg = f"commit_time is {_validation.shown(commit_time, 40)}; pass a datetime."
+                raise errors.InvalidArgumentError(msg, code="InvalidArgument")
             params["commitTime"] = commit_time
         return params
 
 
 def started_summary(response: dict[str, Any]) -> amplify.JobSummary:
-    return structure(response[AMPLIFY_START_JOB.key], amplify.JobSummary)
+    return structure(response[_ops.AMPLIFY_START_JOB.key], amplify.JobSummary)
 
 
 class Amplify(AmplifyBase, Facade["AmplifyClient"]):
@@ -119,11 +124,11 @@ class Amplify(AmplifyBase, Facade["AmplifyClient"]):
         )
         what = f"Amplify branch {params['appId']}/{params['branchName']}"
         response = self._call(
-            AMPLIFY_START_JOB.method,
-            AMPLIFY_START_JOB.api,
+            _ops.AMPLIFY_START_JOB.method,
+            _ops.AMPLIFY_START_JOB.api,
             what,
             None,
-            require=AMPLIFY_START_JOB.key,
+            require=_ops.AMPLIFY_START_JOB.key,
             **params,
         )
         return started_summary(response)
@@ -134,12 +139,12 @@ class Amplify(AmplifyBase, Facade["AmplifyClient"]):
         Raises:
             NotFoundError: the branch has no jobs yet.
         """
-        app, branch = amplify_app_branch(app_id, branch_name)
+        app, branch = _ids.amplify_app_branch(app_id, branch_name)
         return self._run(_flows.latest_job(app, branch))
 
     def get_job(self, app_id: str, branch_name: str, job_id: str) -> amplify.Job:
         """Return job ``job_id`` of branch ``branch_name`` of app ``app_id``."""
-        return self._get(AMPLIFY_JOB.bind(app_id, branch_name, job_id))
+        return self._get(_ops.AMPLIFY_JOB.bind(app_id, branch_name, job_id))
 
     def wait_for_job(
         self,
@@ -181,7 +186,7 @@ class Amplify(AmplifyBase, Facade["AmplifyClient"]):
             NotFoundError: it does not exist (after the not-found grace) or was deleted.
             AccessDeniedError: the credentials may not read it.
         """
-        bound = AMPLIFY_JOB.bind(app_id, branch_name, job_id)
+        bound = _ops.AMPLIFY_JOB.bind(app_id, branch_name, job_id)
         return self._wait(
             bound,
             policy=policy,

@@ -14,8 +14,9 @@ Names are loaded on first use (PEP 562): importing this module builds no model.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from jobkit._loading import exports
 
 if TYPE_CHECKING:
     from jobkit.batch._models import (
@@ -203,15 +204,4 @@ __all__ = [
 _MODELS = "jobkit.batch._models"
 
 
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(_MODELS), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    # Only the public surface, not the helpers this module imports for itself.
-    return sorted(__all__)
+__getattr__, __dir__ = exports(globals(), dict.fromkeys(__all__, _MODELS))

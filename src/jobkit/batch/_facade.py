@@ -9,20 +9,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from jobkit import batch
 from jobkit._convert._lazy import structure
 from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._validation import fail, plain, shown
-from jobkit.batch import _flows
-from jobkit.batch._ids import job_id as checked_job_id
-from jobkit.batch._ids import job_queue as checked_queue
-from jobkit.batch._operations import BATCH_JOB, BATCH_SUBMIT_JOB
+from jobkit._loading import ClassValue, module
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mypy_boto3_batch import BatchClient  # noqa: F401 -- named in the base class string
 
+    from jobkit._engine import _validation
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
     from jobkit._events._source import SqsEvents
+    from jobkit.batch import _flows, _ids
+    from jobkit.batch import _operations as _ops
+else:
+    # Rows, flows and checks load with the facade's first use (see jobkit._loading).
+    _validation = module("jobkit._engine._validation")
+    _flows = module("jobkit.batch._flows")
+    _ids = module("jobkit.batch._ids")
+    _ops = module("jobkit.batch._operations")
 
 __all__ = ["Batch", "BatchBase", "submitted"]
 
@@ -37,7 +42,7 @@ class BatchBase(ClientHolder["BatchClient"]):
 
     service: ClassVar[str] = "batch"
 
-    JOB_POLICY: ClassVar[WaitPolicy] = BATCH_JOB.policy
+    JOB_POLICY = ClassValue(lambda: _ops.BATCH_JOB.policy)
     """Twelve hours, polls from 5 s to 2 minutes: a job may queue RUNNABLE for long, then run."""
 
     def job(self, job_id: str) -> Target[batch.JobDetail]:
@@ -45,7 +50,7 @@ class BatchBase(ClientHolder["BatchClient"]):
 
         Many jobs through one facade are read together, 100 ids a ``DescribeJobs`` call.
         """
-        return self._target(BATCH_JOB.bind(job_id))
+        return self._target(_ops.BATCH_JOB.bind(job_id))
 
     @staticmethod
     def _statuses(status: object) -> tuple[str, ...]:
@@ -54,10 +59,10 @@ class BatchBase(ClientHolder["BatchClient"]):
             return _flows.STATUSES
         if not isinstance(status, str) or status not in _flows.STATUSES:
             msg = (
-                f"status {shown(status, 40)} is not a Batch job status; pass one of "
+                f"status {_validation.shown(status, 40)} is not a Batch job status; pass one of "
                 f"{', '.join(_flows.STATUSES)}, or None for every status."
             )
-            raise fail(msg)
+            raise _validation.fail(msg)
         return (status,)
 
     @staticmethod
@@ -69,16 +74,16 @@ class BatchBase(ClientHolder["BatchClient"]):
         array_size: object,
     ) -> dict[str, Any]:
         """Check submit_job's arguments before any request; return SubmitJob's parameters."""
-        name = plain(
+        name = _validation.plain(
             job_name, "job_name", "a Batch job name", "pass up to 128 letters, digits, '-' or '_'."
         )
         if not _JOB_NAME.fullmatch(name):
             msg = (
-                f"job_name {shown(name, 40)} is not a Batch job name; pass up to 128 letters, "
+                f"job_name {_validation.shown(name, 40)} is not a Batch job name; pass up to 128 letters, "
                 "digits, '-' or '_', starting with a letter or digit."
             )
-            raise fail(msg)
-        definition = plain(
+            raise _validation.fail(msg)
+        definition = _validation.plain(
             job_definition,
             "job_definition",
             "a Batch job definition",
@@ -86,7 +91,7 @@ class BatchBase(ClientHolder["BatchClient"]):
         )
         params: dict[str, Any] = {
             "jobName": name,
-            "jobQueue": checked_queue(job_queue),
+            "jobQueue": _ids.job_queue(job_queue),
             "jobDefinition": definition,
         }
         if parameters is not None:
@@ -95,14 +100,14 @@ class BatchBase(ClientHolder["BatchClient"]):
                 isinstance(k, str) and isinstance(v, str)
                 for k, v in parameters.items()  # pyright: ignore[reportUnknownVariableType]
             ):
-                msg = f"parameters is {shown(given, 40)}; pass a dict of names to text values."
-                raise fail(msg)
+                msg = f"parameters is {_validation.shown(given, 40)}; pass a dict of names to text values."
+                raise _validation.fail(msg)
             params["parameters"] = dict(parameters)  # pyright: ignore[reportUnknownArgumentType]
         if array_size is not None:
             low, high = _ARRAY_SIZE
             if type(array_size) is not int or not low <= array_size <= high:
-                msg = f"array_size is {shown(array_size, 40)}; pass a whole number from {low} to {high}, or None."
-                raise fail(msg)
+                msg = f"array_size is {_validation.shown(array_size, 40)}; pass a whole number from {low} to {high}, or None."
+                raise _validation.fail(msg)
             params["arrayProperties"] = {"size": array_size}
         return params
 
@@ -139,8 +144,8 @@ class Batch(BatchBase, Facade["BatchClient"]):
         """
         params = self._submit_params(job_name, job_queue, job_definition, parameters, array_size)
         response = self._call(
-            BATCH_SUBMIT_JOB.method,
-            BATCH_SUBMIT_JOB.api,
+            _ops.BATCH_SUBMIT_JOB.method,
+            _ops.BATCH_SUBMIT_JOB.api,
             f"Batch job queue {params['jobQueue']}",
             None,
             **params,
@@ -154,7 +159,7 @@ class Batch(BatchBase, Facade["BatchClient"]):
             NotFoundError: DescribeJobs does not know it (Batch forgets a job some 7 days
                 after it ended).
         """
-        return self._get(BATCH_JOB.bind(job_id))
+        return self._get(_ops.BATCH_JOB.bind(job_id))
 
     def list_jobs(self, job_queue: str, status: str | None = None) -> tuple[batch.JobSummary, ...]:
         """Return a queue's jobs (name or ARN) in ``status``, or in every status, all pages.
@@ -162,7 +167,7 @@ class Batch(BatchBase, Facade["BatchClient"]):
         ListJobs lists one status a call, so ``status=None`` makes one listing per status,
         SUBMITTED first.
         """
-        queue = checked_queue(job_queue)
+        queue = _ids.job_queue(job_queue)
         flow = _flows.job_summaries(
             f"Batch job queue {queue}", {"jobQueue": queue}, self._statuses(status)
         )
@@ -172,7 +177,7 @@ class Batch(BatchBase, Facade["BatchClient"]):
         self, job_id: str, status: str | None = None
     ) -> tuple[batch.JobSummary, ...]:
         """Return an array job's children in ``status``, or in every status, all pages."""
-        parent = checked_job_id(job_id)
+        parent = _ids.job_id(job_id)
         flow = _flows.job_summaries(
             f"Batch job {parent}", {"arrayJobId": parent}, self._statuses(status)
         )
@@ -217,7 +222,7 @@ class Batch(BatchBase, Facade["BatchClient"]):
             AccessDeniedError: the credentials may not read it.
         """
         return self._wait(
-            BATCH_JOB.bind(job_id),
+            _ops.BATCH_JOB.bind(job_id),
             policy=policy,
             on_update=on_update,
             check=check,

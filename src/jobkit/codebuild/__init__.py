@@ -16,8 +16,9 @@ does not build the models.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from jobkit._loading import exports
 
 if TYPE_CHECKING:
     from jobkit.codebuild._models import (
@@ -121,16 +122,4 @@ __all__ = [
 _MODELS = "jobkit.codebuild._models"
 
 
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        msg = f"module 'jobkit.codebuild' has no attribute {name!r}"
-        raise AttributeError(msg)
-    models = importlib.import_module(_MODELS)
-    # Bind every name at once: the first access pays for the module, the rest are plain lookups.
-    globals().update({n: getattr(models, n) for n in __all__})
-    return globals()[name]
-
-
-def __dir__() -> list[str]:
-    # Only the public surface, not the helpers this module imports for itself.
-    return sorted(__all__)
+__getattr__, __dir__ = exports(globals(), dict.fromkeys(__all__, _MODELS))

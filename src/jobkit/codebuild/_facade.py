@@ -6,20 +6,27 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from jobkit import codebuild
-from jobkit._convert._converter import structure
+from jobkit._convert._lazy import structure
 from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._validation import bad_character, fail, shown, text_id
-from jobkit.codebuild import _flows, _ids
-from jobkit.codebuild._operations import CODEBUILD_BUILD, CODEBUILD_START_BUILD
+from jobkit._loading import ClassValue, module
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mypy_boto3_codebuild import CodeBuildClient  # noqa: F401 -- named in the base class string
 
+    from jobkit._engine import _validation
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
     from jobkit._events._source import SqsEvents
+    from jobkit.codebuild import _flows, _ids
+    from jobkit.codebuild import _operations as _ops
+else:
+    # Rows, flows and checks load with the facade's first use (see jobkit._loading).
+    _validation = module("jobkit._engine._validation")
+    _flows = module("jobkit.codebuild._flows")
+    _ids = module("jobkit.codebuild._ids")
+    _ops = module("jobkit.codebuild._operations")
 
 __all__ = ["CodeBuild", "CodeBuildBase", "started_build"]
 
@@ -28,39 +35,39 @@ _RESERVED = "CODEBUILD_"  # CodeBuild refuses variables whose names start with i
 
 
 def _source_version(value: object) -> str:
-    text = text_id(value, "source_version")
-    problem = bad_character(text)
+    text = _validation.text_id(value, "source_version")
+    problem = _validation.bad_character(text)
     if problem is not None and "non-ASCII" not in problem:
         msg = (
-            f"source_version {shown(text)} contains {problem}; pass a branch, tag, commit id, "
+            f"source_version {_validation.shown(text)} contains {problem}; pass a branch, tag, commit id, "
             "pull request (pr/123) or S3 object version."
         )
-        raise fail(msg)
+        raise _validation.fail(msg)
     return text
 
 
 def _variables(value: object) -> list[dict[str, str]]:
     if not isinstance(value, Mapping):
-        msg = f"environment_variables is {shown(value, 40)}; pass a dict of names to values."
-        raise fail(msg)
+        msg = f"environment_variables is {_validation.shown(value, 40)}; pass a dict of names to values."
+        raise _validation.fail(msg)
     out: list[dict[str, str]] = []
     pairs = cast("Mapping[object, object]", value)
     for name, text in pairs.items():
-        if not isinstance(name, str) or not name or bad_character(name) is not None:
+        if not isinstance(name, str) or not name or _validation.bad_character(name) is not None:
             msg = (
-                f"environment_variables has the name {shown(name, 40)}; pass names of "
+                f"environment_variables has the name {_validation.shown(name, 40)}; pass names of "
                 "printable ASCII characters without whitespace."
             )
-            raise fail(msg)
+            raise _validation.fail(msg)
         if name.startswith(_RESERVED):
             msg = (
-                f"environment_variables has the name {shown(name, 40)}; CodeBuild reserves "
+                f"environment_variables has the name {_validation.shown(name, 40)}; CodeBuild reserves "
                 f"names starting with {_RESERVED}, so pick another."
             )
-            raise fail(msg)
+            raise _validation.fail(msg)
         if not isinstance(text, str):
-            msg = f"environment_variables[{name!r}] is {shown(text, 40)}; pass its value as text."
-            raise fail(msg)
+            msg = f"environment_variables[{name!r}] is {_validation.shown(text, 40)}; pass its value as text."
+            raise _validation.fail(msg)
         out.append({"name": name, "value": text, "type": "PLAINTEXT"})
     return out
 
@@ -69,10 +76,10 @@ def _timeout(value: object) -> int:
     low, high = _TIMEOUT_MINUTES
     if type(value) is not int or not low <= value <= high:
         msg = (
-            f"timeout_in_minutes is {shown(value, 40)}; pass a whole number of minutes from "
+            f"timeout_in_minutes is {_validation.shown(value, 40)}; pass a whole number of minutes from "
             f"{low} to {high} (36 hours)."
         )
-        raise fail(msg)
+        raise _validation.fail(msg)
     return value
 
 
@@ -81,7 +88,7 @@ class CodeBuildBase(ClientHolder["CodeBuildClient"]):
 
     service: ClassVar[str] = "codebuild"
 
-    BUILD_POLICY: ClassVar[WaitPolicy] = CODEBUILD_BUILD.policy
+    BUILD_POLICY = ClassValue(lambda: _ops.CODEBUILD_BUILD.policy)
     """Eight hours: a default build (60 minutes) with room to queue (CodeBuild queues up to 8 h)."""
 
     def build(self, build_id: str) -> Target[codebuild.Build]:
@@ -89,7 +96,7 @@ class CodeBuildBase(ClientHolder["CodeBuildClient"]):
 
         Many builds through one facade are read together, 100 ids a ``BatchGetBuilds`` call.
         """
-        return self._target(CODEBUILD_BUILD.bind(build_id))
+        return self._target(_ops.CODEBUILD_BUILD.bind(build_id))
 
     @staticmethod
     def _start_params(
@@ -108,13 +115,13 @@ class CodeBuildBase(ClientHolder["CodeBuildClient"]):
         if timeout_in_minutes is not None:
             params["timeoutInMinutesOverride"] = _timeout(timeout_in_minutes)
         if idempotency_token is not None:
-            token = text_id(idempotency_token, "idempotency_token")
+            token = _validation.text_id(idempotency_token, "idempotency_token")
             params["idempotencyToken"] = token
         return params
 
 
 def started_build(response: dict[str, Any]) -> codebuild.Build:
-    return structure(response[CODEBUILD_START_BUILD.key], codebuild.Build)
+    return structure(response[_ops.CODEBUILD_START_BUILD.key], codebuild.Build)
 
 
 class CodeBuild(CodeBuildBase, Facade["CodeBuildClient"]):
@@ -148,11 +155,11 @@ class CodeBuild(CodeBuildBase, Facade["CodeBuildClient"]):
             idempotency_token,
         )  # fmt: skip
         response = self._call(
-            CODEBUILD_START_BUILD.method,
-            CODEBUILD_START_BUILD.api,
+            _ops.CODEBUILD_START_BUILD.method,
+            _ops.CODEBUILD_START_BUILD.api,
             f"CodeBuild project {params['projectName']}",
             None,
-            require=CODEBUILD_START_BUILD.key,
+            require=_ops.CODEBUILD_START_BUILD.key,
             **params,
         )
         return started_build(response)
@@ -167,7 +174,7 @@ class CodeBuild(CodeBuildBase, Facade["CodeBuildClient"]):
         Raises:
             NotFoundError: BatchGetBuilds does not know it.
         """
-        return self._get(CODEBUILD_BUILD.bind(build_id))
+        return self._get(_ops.CODEBUILD_BUILD.bind(build_id))
 
     def wait_for_build(
         self,
@@ -206,7 +213,7 @@ class CodeBuild(CodeBuildBase, Facade["CodeBuildClient"]):
             AccessDeniedError: the credentials may not read it.
         """
         return self._wait(
-            CODEBUILD_BUILD.bind(build_id),
+            _ops.CODEBUILD_BUILD.bind(build_id),
             policy=policy,
             on_update=on_update,
             check=check,

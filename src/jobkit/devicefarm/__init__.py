@@ -12,8 +12,9 @@ operation rows, id checks) builds no model.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from jobkit._loading import exports
 
 if TYPE_CHECKING:
     from jobkit.devicefarm._models import (
@@ -135,14 +136,4 @@ __all__ = [
 _MODELS = "jobkit.devicefarm._models"
 
 
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        msg = f"module 'jobkit.devicefarm' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(_MODELS), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(globals(), dict.fromkeys(__all__, _MODELS))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from jobkit import devicefarm
+from jobkit.devicefarm._limits import DEFAULT_FILE_TIMEOUT, DEFAULT_MAX_FILE_BYTES, DEFAULT_TYPES
 from jobkit.errors import ArtifactDownloadError, InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -49,12 +50,6 @@ __all__ = [
 
 logger = logging.getLogger("jobkit")
 
-DEFAULT_TYPES: tuple[str, ...] = ("FILE", "LOG", "SCREENSHOT")
-"""Every ListArtifacts category: files (videos, customer artifacts), logs and screenshots."""
-DEFAULT_FILE_TIMEOUT = 300.0
-"""Seconds one artifact may take to download before it is given up."""
-DEFAULT_MAX_FILE_BYTES = 8 * 1024**3
-"""Bytes one artifact may have (8 GiB): a larger or endless body is given up."""
 _CHUNK = 64 * 1024
 _READ_TIMEOUT = 30.0  # at most this long for any one network read
 # 200 + "-NNNN" stays well below the 255 bytes most file systems allow (names are ASCII).

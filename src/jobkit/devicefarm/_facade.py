@@ -5,21 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._validation import seconds
-from jobkit.devicefarm import _flows
-from jobkit.devicefarm._artifacts import (
-    DEFAULT_FILE_TIMEOUT,
-    DEFAULT_MAX_FILE_BYTES,
-    DEFAULT_TYPES,
-    check_directory,
-    check_max_bytes,
-    check_types,
-    file_names,
-    save_all,
-)
-from jobkit.devicefarm._ids import devicefarm_arn, devicefarm_arn_of
-from jobkit.devicefarm._operations import DEVICEFARM_JOB, DEVICEFARM_RUN, DEVICEFARM_SESSION
-from jobkit.errors import InvalidArgumentError
+from jobkit._loading import ClassValue, module
+from jobkit.devicefarm._limits import DEFAULT_FILE_TIMEOUT, DEFAULT_MAX_FILE_BYTES, DEFAULT_TYPES
 
 if TYPE_CHECKING:
     import os
@@ -28,10 +15,22 @@ if TYPE_CHECKING:
 
     from mypy_boto3_devicefarm import DeviceFarmClient  # noqa: F401 -- named in the base class string
 
-    from jobkit import devicefarm
+    from jobkit import devicefarm, errors
+    from jobkit._engine import _validation
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
     from jobkit._events._source import SqsEvents
+    from jobkit.devicefarm import _artifacts, _flows, _ids
+    from jobkit.devicefarm import _operations as _ops
+else:
+    # The rows, flows, id checks and downloader load with the facade's first use (see
+    # jobkit._loading): importing the class costs what defining it needs.
+    errors = module("jobkit.errors")
+    _validation = module("jobkit._engine._validation")
+    _artifacts = module("jobkit.devicefarm._artifacts")
+    _flows = module("jobkit.devicefarm._flows")
+    _ids = module("jobkit.devicefarm._ids")
+    _ops = module("jobkit.devicefarm._operations")
 
 __all__ = ["DeviceFarm", "DeviceFarmBase"]
 
@@ -42,42 +41,42 @@ class DeviceFarmBase(ClientHolder["DeviceFarmClient"]):
     service: ClassVar[str] = "devicefarm"
     default_region: ClassVar[str | None] = "us-west-2"  # Device Farm's only region
 
-    RUN_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_RUN.policy
+    RUN_POLICY = ClassValue(lambda: _ops.DEVICEFARM_RUN.policy)
     """Runs last as long as their longest job, or several when devices wait for a slot;
     completed jobs and test counters give the time left."""
-    JOB_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_JOB.policy
+    JOB_POLICY = ClassValue(lambda: _ops.DEVICEFARM_JOB.policy)
     """Jobs run minutes to hours (the default job timeout is 150 minutes); test counters
     give the time left, so polls are sparse mid-run and dense near the end."""
-    SESSION_POLICY: ClassVar[WaitPolicy] = DEVICEFARM_SESSION.policy
+    SESSION_POLICY = ClassValue(lambda: _ops.DEVICEFARM_SESSION.policy)
     """Sessions last up to 150 minutes; a user usually waits for one to start or stop."""
     FILE_TIMEOUT: ClassVar[float] = DEFAULT_FILE_TIMEOUT
     """Seconds :meth:`download_artifacts` allows each file by default."""
 
     def run(self, arn: str) -> Target[devicefarm.Run]:
         """A handle on a run, for :func:`jobkit.as_completed` (checks the ARN, calls nothing)."""
-        return self._target(DEVICEFARM_RUN.bind(arn))
+        return self._target(_ops.DEVICEFARM_RUN.bind(arn))
 
     def job(self, arn: str) -> Target[devicefarm.Job]:
         """A handle on a job, for :func:`jobkit.as_completed` (checks the ARN, calls nothing)."""
-        return self._target(DEVICEFARM_JOB.bind(arn))
+        return self._target(_ops.DEVICEFARM_JOB.bind(arn))
 
     def remote_access_session(self, arn: str) -> Target[devicefarm.RemoteAccessSession]:
         """A handle on a remote access session, for :func:`jobkit.as_completed`."""
-        return self._target(DEVICEFARM_SESSION.bind(arn))
+        return self._target(_ops.DEVICEFARM_SESSION.bind(arn))
 
     @staticmethod
     def _download_args(
         arn: object, directory: object, types: object, file_timeout: object, max_file_bytes: object
     ) -> tuple[str, str, Path, tuple[str, ...], float, int]:
         """Check download_artifacts' arguments before any request (the directory is created)."""
-        clean, kind = devicefarm_arn_of(arn, ("run", "job"))
-        categories = check_types(types)
-        limit = seconds(file_timeout)
+        clean, kind = _ids.devicefarm_arn_of(arn, ("run", "job"))
+        categories = _artifacts.check_types(types)
+        limit = _validation.seconds(file_timeout)
         if not 0 < limit < float("inf"):
             msg = f"file_timeout is {file_timeout!r}; pass a number of seconds above 0, e.g. 300."
-            raise InvalidArgumentError(msg, code="InvalidArgument")
-        size = check_max_bytes(max_file_bytes)
-        return clean, kind, check_directory(directory), categories, limit, size
+            raise errors.InvalidArgumentError(msg, code="InvalidArgument")
+        size = _artifacts.check_max_bytes(max_file_bytes)
+        return clean, kind, _artifacts.check_directory(directory), categories, limit, size
 
 
 class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
@@ -90,19 +89,19 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
 
     def get_run(self, arn: str) -> devicefarm.Run:
         """Return the run with this ARN (``arn:aws:devicefarm:...:run:PROJECT/RUN``)."""
-        return self._get(DEVICEFARM_RUN.bind(arn))
+        return self._get(_ops.DEVICEFARM_RUN.bind(arn))
 
     def get_job(self, arn: str) -> devicefarm.Job:
         """Return the job with this ARN (``arn:aws:devicefarm:...:job:...``)."""
-        return self._get(DEVICEFARM_JOB.bind(arn))
+        return self._get(_ops.DEVICEFARM_JOB.bind(arn))
 
     def get_remote_access_session(self, arn: str) -> devicefarm.RemoteAccessSession:
         """Return the remote access session with this ARN (``...:session:...``)."""
-        return self._get(DEVICEFARM_SESSION.bind(arn))
+        return self._get(_ops.DEVICEFARM_SESSION.bind(arn))
 
     def list_jobs(self, run_arn: str) -> tuple[devicefarm.Job, ...]:
         """Return the run's jobs (one per device), all pages."""
-        return self._run(_flows.run_jobs(devicefarm_arn(run_arn, "run", name="run_arn")))
+        return self._run(_flows.run_jobs(_ids.devicefarm_arn(run_arn, "run", name="run_arn")))
 
     def failed_tests(self, arn: str) -> tuple[devicefarm.Test, ...]:
         """Return every FAILED or ERRORED test of a run or of one job (all pages).
@@ -111,7 +110,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
         suite, ``test.message`` why it failed. Jobs and suites whose counters show no
         failure are skipped, so a green run costs one ListJobs call.
         """
-        clean, kind = devicefarm_arn_of(arn, ("run", "job"))
+        clean, kind = _ids.devicefarm_arn_of(arn, ("run", "job"))
         return self._run(_flows.failed_tests(clean, kind))
 
     def download_artifacts(
@@ -144,7 +143,9 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             arn, directory, types, file_timeout, max_file_bytes
         )
         listed = self._run(_flows.artifacts(clean, kind, categories))
-        return save_all(file_names(listed, folder), timeout=limit, max_bytes=size)
+        return _artifacts.save_all(
+            _artifacts.file_names(listed, folder), timeout=limit, max_bytes=size
+        )
 
     def wait_for_run(
         self,
@@ -181,7 +182,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             NotFoundError: it does not exist (after the not-found grace) or was deleted.
             AccessDeniedError: the credentials may not read it.
         """
-        bound = DEVICEFARM_RUN.bind(arn)
+        bound = _ops.DEVICEFARM_RUN.bind(arn)
         return self._wait(
             bound,
             policy=policy,
@@ -226,7 +227,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             NotFoundError: it does not exist (after the not-found grace) or was deleted.
             AccessDeniedError: the credentials may not read it.
         """
-        bound = DEVICEFARM_JOB.bind(arn)
+        bound = _ops.DEVICEFARM_JOB.bind(arn)
         return self._wait(
             bound,
             policy=policy,
@@ -271,7 +272,7 @@ class DeviceFarm(DeviceFarmBase, Facade["DeviceFarmClient"]):
             NotFoundError: it does not exist (after the not-found grace) or was deleted.
             AccessDeniedError: the credentials may not read it.
         """
-        bound = DEVICEFARM_SESSION.bind(arn)
+        bound = _ops.DEVICEFARM_SESSION.bind(arn)
         return self._wait(
             bound,
             policy=policy,

@@ -12,8 +12,9 @@ operation rows, id checks) builds no model.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from jobkit._loading import exports
 
 if TYPE_CHECKING:
     from jobkit.iot._models import (
@@ -81,14 +82,4 @@ __all__ = [
 _MODELS = "jobkit.iot._models"
 
 
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        msg = f"module 'jobkit.iot' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(_MODELS), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(globals(), dict.fromkeys(__all__, _MODELS))

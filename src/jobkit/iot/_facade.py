@@ -8,20 +8,27 @@ from jobkit import iot
 from jobkit._convert._lazy import structure
 from jobkit._convert._outcome import Outcome
 from jobkit._engine._facade import ClientHolder, Facade
-from jobkit._engine._validation import flag, shown
-from jobkit.errors import InvalidArgumentError, JobFailedError
-from jobkit.iot import _flows
-from jobkit.iot._ids import iot_job_id
-from jobkit.iot._operations import IOT_EXECUTION, IOT_JOB
+from jobkit._loading import ClassValue, module
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from mypy_boto3_iot import IoTClient  # noqa: F401 -- named in the base class string
 
+    from jobkit import errors
+    from jobkit._engine import _validation
     from jobkit._engine._targets import Target
     from jobkit._engine._waiting import WaitPolicy
     from jobkit._events._source import SqsEvents
+    from jobkit.iot import _flows, _ids
+    from jobkit.iot import _operations as _ops
+else:
+    # Rows, flows and checks load with the facade's first use (see jobkit._loading).
+    errors = module("jobkit.errors")
+    _validation = module("jobkit._engine._validation")
+    _flows = module("jobkit.iot._flows")
+    _ids = module("jobkit.iot._ids")
+    _ops = module("jobkit.iot._operations")
 
 __all__ = ["IoT", "IoTBase"]
 
@@ -31,28 +38,28 @@ class IoTBase(ClientHolder["IoTClient"]):
 
     service: ClassVar[str] = "iot"
 
-    JOB_POLICY: ClassVar[WaitPolicy] = IOT_JOB.policy
+    JOB_POLICY = ClassValue(lambda: _ops.IOT_JOB.policy)
     """Rollouts take minutes to days; polls back off to every 5 minutes."""
-    EXECUTION_POLICY: ClassVar[WaitPolicy] = IOT_EXECUTION.policy
+    EXECUTION_POLICY = ClassValue(lambda: _ops.IOT_EXECUTION.policy)
     """An execution may end in seconds (a config push) or hours (firmware over a slow link)."""
 
     def job(self, job_id: str) -> Target[iot.Job]:
         """A handle on a job, for :func:`jobkit.as_completed` (checks the id, calls nothing)."""
-        return self._target(IOT_JOB.bind(job_id))
+        return self._target(_ops.IOT_JOB.bind(job_id))
 
     def job_execution(
         self, job_id: str, thing_name: str, execution_number: int | None = None
     ) -> Target[iot.JobExecution]:
         """A handle on one thing's execution (the latest by default), for :func:`jobkit.as_completed`."""
-        return self._target(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
+        return self._target(_ops.IOT_EXECUTION.bind(job_id, thing_name, execution_number))
 
     @staticmethod
     def _status(status: object) -> str | None:
         """Check list_job_executions' ``status`` filter: None or a JobExecutionStatus value."""
         known = [s.value for s in iot.JobExecutionStatus]
         if status is not None and (not isinstance(status, str) or status not in known):
-            msg = f"status {shown(status, 40)} is not an execution status; pass one of {', '.join(known)}, or None."
-            raise InvalidArgumentError(msg, code="InvalidArgument")
+            msg = f"status {_validation.shown(status, 40)} is not an execution status; pass one of {', '.join(known)}, or None."
+            raise errors.InvalidArgumentError(msg, code="InvalidArgument")
         return status
 
     @staticmethod
@@ -71,7 +78,7 @@ class IoTBase(ClientHolder["IoTClient"]):
         """``check=True`` for a job without retries: the outcome decides, as the wait core's rule."""
         if job.outcome is not Outcome.SUCCEEDED:
             msg = f"{what} ended {job.outcome}: {job.describe()}; see the resource for details."
-            raise JobFailedError(msg, resource=job, operation=IOT_JOB.api)
+            raise errors.JobFailedError(msg, resource=job, operation=_ops.IOT_JOB.api)
         return job
 
 
@@ -90,20 +97,20 @@ class IoT(IoTBase, Facade["IoTClient"]):
 
     def describe_job(self, job_id: str) -> iot.Job:
         """Return the job ``job_id``."""
-        return self._get(IOT_JOB.bind(job_id))
+        return self._get(_ops.IOT_JOB.bind(job_id))
 
     def describe_job_response(
         self, job_id: str, *, before_substitution: bool = False
     ) -> iot.DescribeJobResponse:
         """Return the whole DescribeJob response, which adds ``document_source`` to the job."""
-        bound = IOT_JOB.bind(job_id)
+        bound = _ops.IOT_JOB.bind(job_id)
         response = self._call(
-            IOT_JOB.method,
-            IOT_JOB.api,
+            _ops.IOT_JOB.method,
+            _ops.IOT_JOB.api,
             bound.what,
             None,
-            require=IOT_JOB.key,
-            beforeSubstitution=flag(before_substitution, "before_substitution"),
+            require=_ops.IOT_JOB.key,
+            beforeSubstitution=_validation.flag(before_substitution, "before_substitution"),
             **bound.params,
         )
         return structure(response, iot.DescribeJobResponse)
@@ -112,13 +119,13 @@ class IoT(IoTBase, Facade["IoTClient"]):
         self, job_id: str, thing_name: str, execution_number: int | None = None
     ) -> iot.JobExecution:
         """Return the execution of ``job_id`` on ``thing_name`` (the latest one by default)."""
-        return self._get(IOT_EXECUTION.bind(job_id, thing_name, execution_number))
+        return self._get(_ops.IOT_EXECUTION.bind(job_id, thing_name, execution_number))
 
     def list_job_executions(
         self, job_id: str, status: str | None = None
     ) -> tuple[iot.JobExecutionSummaryForJob, ...]:
         """Return what ListJobExecutionsForJob lists for the job (of one ``status`` if given), all pages."""
-        clean = iot_job_id(job_id)
+        clean = _ids.iot_job_id(job_id)
         return self._run(_flows.job_executions(clean, self._status(status)))
 
     def thing_outcomes(self, job_id: str) -> Mapping[str, Outcome | None]:
@@ -128,7 +135,7 @@ class IoT(IoTBase, Facade["IoTClient"]):
         that failed and then succeeded on a retry is SUCCEEDED here, although the job's
         counts still include the failed attempt (boto/boto3#4656).
         """
-        return self._run(_flows.thing_outcomes(iot_job_id(job_id)))
+        return self._run(_flows.thing_outcomes(_ids.iot_job_id(job_id)))
 
     def wait_for_job(
         self,
@@ -166,8 +173,8 @@ class IoT(IoTBase, Facade["IoTClient"]):
             NotFoundError: it does not exist (after the not-found grace) or was deleted.
             AccessDeniedError: the credentials may not read it.
         """
-        bound = IOT_JOB.bind(job_id)
-        flag(check, "check")
+        bound = _ops.IOT_JOB.bind(job_id)
+        _validation.flag(check, "check")
         job = self._wait(
             bound,
             policy=policy,
@@ -226,7 +233,7 @@ class IoT(IoTBase, Facade["IoTClient"]):
             NotFoundError: it does not exist (after the not-found grace) or was deleted.
             AccessDeniedError: the credentials may not read it.
         """
-        bound = IOT_EXECUTION.bind(job_id, thing_name, execution_number)
+        bound = _ops.IOT_EXECUTION.bind(job_id, thing_name, execution_number)
         return self._wait(
             bound,
             policy=policy,
