@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 import pytest
+from botocore.utils import parse_timestamp
 
 import jobkit
 from jobkit import devicefarm, iot, structure, unstructure
@@ -131,13 +132,25 @@ def test_converter_is_public_and_extensible() -> None:
     assert jobkit.converter.structure({"status": "RUNNING"}, devicefarm.Job).status == "RUNNING"
 
 
+class _PlusTwo(tzinfo):
+    """A zone that is not a datetime.timezone (as dateutil's are)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:  # noqa: ARG002
+        return timedelta(hours=2)
+
+    def dst(self, dt: datetime | None) -> timedelta:  # noqa: ARG002
+        return timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:  # noqa: ARG002
+        return "+02"
+
+
 def test_botocores_per_timestamp_zones_become_one_shared_fixed_offset() -> None:
     # botocore parses each epoch timestamp with a tzlocal() of its own; a model keeps the
     # same instant and offset in one shared datetime.timezone (100,000 models, 3 stamps each).
-    from dateutil.tz import tzlocal, tzoffset  # botocore's own dependency
-
-    local = datetime(2026, 1, 2, 3, 4, 5, tzinfo=tzlocal())
-    plus_two = datetime(2026, 1, 2, 3, 4, 5, tzinfo=tzoffset(None, 7200))
+    local = parse_timestamp("1767323045")  # what botocore hands over for an epoch number
+    assert type(local.tzinfo) is not timezone
+    plus_two = datetime(2026, 1, 2, 3, 4, 5, tzinfo=_PlusTwo())
     jobs = [structure({"created": v, "started": v}, devicefarm.Job) for v in (local, plus_two)]
     for job, raw in zip(jobs, (local, plus_two), strict=True):
         assert job.created == raw
