@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -19,6 +20,7 @@ from jobkit._cli._durations import parse_duration
 from replay_server import Replay, devicefarm_job
 
 if TYPE_CHECKING:
+    from faultproxy import FaultProxy
     from jobkit.testing import MotoIoT
 
 pytestmark = pytest.mark.integration
@@ -212,6 +214,38 @@ def test_sigterm_and_ctrl_c(
     assert f"jobkit: {word}" in err
     assert "Traceback" not in err
     assert out == ""
+
+
+@pytest.mark.parametrize(
+    ("sig", "code", "word"),
+    [(signal.SIGTERM, 143, "terminated (SIGTERM)"), (signal.SIGINT, 130, "interrupted (Ctrl-C)")],
+)
+def test_events_setup_stopped_mid_call_says_so_with_the_exit_code(
+    stalled_endpoint: FaultProxy, env: dict[str, str], sig: int, code: int, word: str
+) -> None:
+    # A cancelled CI step sends SIGTERM; `jobkit events setup` must not die without a word.
+    proc = _spawn(
+        env,
+        "events",
+        "setup",
+        "amplify",
+        "--queue",
+        "jobkit-events",
+        "--endpoint-url",
+        stalled_endpoint.url,
+        "--region",
+        "us-west-2",
+    )
+    deadline = time.monotonic() + 20
+    while stalled_endpoint.count() == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)  # until its first call is held by the endpoint
+    assert stalled_endpoint.count() >= 1
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == code, err
+    assert out == ""
+    assert f"jobkit: {word}: stopped." in err
+    assert "Traceback" not in err
 
 
 def test_closed_stdout_ends_quietly_with_the_exit_code(replay: Replay, env: dict[str, str]) -> None:

@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from jobkit._cli._durations import duration
 from jobkit._cli._secrets import scrub_text
+from jobkit._cli._signals import Terminated
 from jobkit._cli._sinks import line
 from jobkit._cli._words import in_command_words
 from jobkit._engine._timeouts import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
@@ -34,7 +35,7 @@ class _Out(Protocol):
     def flush(self) -> None: ...
 
 
-_USAGE, _AWS, _MISSING, _INTERRUPTED = 2, 5, 1, 130
+_USAGE, _AWS, _MISSING, _INTERRUPTED, _TERMINATED = 2, 5, 1, 130, 143
 _MAX_WAIT = 20  # SQS's longest long poll
 _CODES = """\
 exit codes:
@@ -435,6 +436,7 @@ def run(
     except JobkitError as exc:
         fail("error", exc.message)
         return _AWS
-    except KeyboardInterrupt:
-        fail("interrupted (Ctrl-C)", "stopped.")
-        return _INTERRUPTED
+    except (KeyboardInterrupt, Terminated) as exc:  # SIGTERM: a cancelled CI step, told alike
+        terminated = isinstance(exc, Terminated)
+        fail("terminated (SIGTERM)" if terminated else "interrupted (Ctrl-C)", "stopped.")
+        return _TERMINATED if terminated else _INTERRUPTED

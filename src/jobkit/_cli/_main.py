@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import sys
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -16,6 +15,7 @@ from jobkit._cli._github import GitHub
 from jobkit._cli._live import Progress
 from jobkit._cli._render import render, write_lines
 from jobkit._cli._secrets import scrub_text
+from jobkit._cli._signals import Terminated, sigterm_as_interrupt
 from jobkit._cli._sinks import line
 from jobkit._cli._summary import Context, summary_lines
 from jobkit._cli._words import in_command_words
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Generator, Mapping, Sequence
     from pathlib import Path
-    from types import FrameType
 
     from jobkit import amplify
     from jobkit._engine._operations import Operation, Start
@@ -50,10 +49,6 @@ _OUTCOME_EXIT = {
 }
 _LATEST = "latest"
 _SHOWN_PATHS = 20  # saved artifacts listed on stderr, then how many more
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived: unwinds the wait like Ctrl-C (a BaseException, so nothing swallows it)."""
 
 
 class _Stdout:
@@ -86,22 +81,6 @@ class _Stdout:
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, sys.stdout.fileno())
                 os.close(devnull)
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Generator[None]:
-    def on_term(_signum: int, _frame: FrameType | None) -> None:
-        raise Terminated
-
-    try:
-        previous = signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
@@ -432,12 +411,13 @@ def main(
     if args.command == "events":  # jobkit events setup|check: wiring, not waiting
         from jobkit._cli._events_setup import run  # noqa: PLC0415
 
-        code = run(args, out, err)
+        with sigterm_as_interrupt():
+            code = run(args, out, err)
         out.finish()
         return code
     command = _Command(args, out, err, os.environ if environ is None else environ)
     code = EXIT.AWS
-    with _sigterm_as_interrupt(), _library_logs_silenced():
+    with sigterm_as_interrupt(), _library_logs_silenced():
         try:
             try:
                 code = command.run()
