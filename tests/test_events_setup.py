@@ -554,3 +554,220 @@ def test_no_region_is_a_usage_error_naming_the_flag(aws: Aws) -> None:
     assert code == 2
     assert "pass --region or set AWS_DEFAULT_REGION" in err.getvalue()
     assert aws.proxy.requests == []
+
+
+# -- CodeBuild and Batch: the same EventBridge wiring as Amplify's, their own facts --------------
+
+_BUILD = "web:1a2b3c42-5c3e-4b1a-9f0d-2e7a6b8c9d0e"
+_JOB = "4b6a1f2e-0c3d-4e5f-8a9b-0c1d2e3f4a5b"
+_JOB_QUEUE = f"arn:aws:batch:{REGION}:{ACCOUNT}:job-queue/nightly"
+_PATTERNS = {
+    "codebuild": {"source": ["aws.codebuild"], "detail-type": ["CodeBuild Build State Change"]},
+    "batch": {"source": ["aws.batch"], "detail-type": ["Batch Job State Change"]},
+}
+
+_LABELS = {"codebuild": "CodeBuild build state changes", "batch": "Batch job state changes"}
+
+
+def _event(service: str) -> dict[str, str]:
+    """A state-change event as AWS's user guides show it, for ``put_events``."""
+    if service == "codebuild":
+        detail: dict[str, Any] = {
+            "build-status": "SUCCEEDED",
+            "project-name": "web",
+            "build-id": f"arn:aws:codebuild:{REGION}:{ACCOUNT}:build/{_BUILD}",
+            "additional-information": {"build-complete": True},
+        }
+        kind = "CodeBuild Build State Change"
+    else:
+        detail = {
+            "jobArn": f"arn:aws:batch:{REGION}:{ACCOUNT}:job/{_JOB}",
+            "jobName": "nightly-etl",
+            "jobId": _JOB,
+            "jobQueue": _JOB_QUEUE,
+            "status": "RUNNABLE",
+        }
+        kind = "Batch Job State Change"
+    return {"Source": f"aws.{service}", "DetailType": kind, "Detail": json.dumps(detail)}
+
+
+@pytest.mark.parametrize("service", ["codebuild", "batch"])
+def test_a_dry_run_of_codebuild_or_batch_prints_each_call_and_changes_nothing(
+    aws: Aws, queue: str, service: str
+) -> None:
+    code, out, err = aws.jobkit("events", "setup", service, "--queue", queue, "--dry-run")
+    assert (code, err) == (0, "")
+    rule = f"jobkit-{service}"
+    assert [s.split(":")[0] for s in numbered(out)] == [
+        f"1. queue {queue}",
+        f"2. EventBridge rule {rule}",
+        f"3. target of rule {rule}",
+        f"4. queue policy for rule {rule}",
+    ]
+    assert f"aws sqs create-queue --queue-name {queue} --attributes " in out
+    assert f"aws events put-rule --name {rule} --event-pattern " in out
+    assert f"aws events put-targets --rule {rule} --targets " in out
+    assert f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{rule}" in out
+    assert "aws sqs set-queue-attributes" in out
+    assert "4 step(s) would change something" in out
+    assert changes(aws.proxy) == []
+    assert aws.client("sqs").list_queues().get("QueueUrls", []) == []
+
+
+@pytest.mark.parametrize("service", ["codebuild", "batch"])
+def test_codebuild_or_batch_setup_creates_everything_and_a_second_run_changes_nothing(
+    aws: Aws, queue: str, service: str
+) -> None:
+    code, out, err = aws.jobkit("events", "setup", service, "--queue", queue)
+    assert (code, err) == (0, "")
+    assert [s.split(": ", 1)[1] for s in numbered(out)] == [
+        "created",
+        "created",
+        "created",
+        "updated",
+    ]
+    assert changes(aws.proxy) == [
+        "sqs:CreateQueue",
+        "events:PutRule",
+        "events:PutTargets",
+        "sqs:SetQueueAttributes",
+    ]
+    rule_name = f"jobkit-{service}"
+    sqs, rules = aws.client("sqs"), aws.client("events")
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    rule = rules.describe_rule(Name=rule_name)
+    assert json.loads(rule["EventPattern"]) == _PATTERNS[service]
+    assert rule["State"] == "ENABLED"
+    assert (
+        rule["Description"] == f"jobkit: {_LABELS[service]} to SQS (jobkit events setup {service})"
+    )
+    targets = rules.list_targets_by_rule(Rule=rule_name)["Targets"]
+    assert [(t["Id"], t["Arn"]) for t in targets] == [(f"jobkit-{queue}", attributes["QueueArn"])]
+    policy = json.loads(attributes["Policy"])
+    assert policy["Statement"] == [
+        {
+            "Sid": rule_name,
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": attributes["QueueArn"],
+            "Condition": {"ArnEquals": {"aws:SourceArn": rule["Arn"]}},
+        }
+    ]
+
+    aws.forget()
+    code, out, _ = aws.jobkit("events", "setup", service, "--queue", queue)
+    assert code == 0
+    assert [s.split(": ", 1)[1] for s in numbered(out)] == [
+        "exists",
+        "exists, enabled",
+        f"sends to {queue}",
+        f"allows {rule_name}",
+    ]
+    assert "already wired, nothing changed" in out
+    assert changes(aws.proxy) == []
+
+
+@pytest.mark.parametrize("service", ["codebuild", "batch"])
+def test_codebuild_or_batch_check_says_missing_then_wired(
+    aws: Aws, queue: str, service: str
+) -> None:
+    code, out, _ = aws.jobkit("events", "check", service, "--queue", queue, "--wait", "1")
+    assert code == 1
+    assert all(": MISSING: " in s for s in numbered(out)), out
+    assert f"fix with: jobkit events setup {service} --queue {queue} --region {REGION}" in out
+    assert aws.jobkit("events", "setup", service, "--queue", queue)[0] == 0
+    code, out, _ = aws.jobkit("events", "check", service, "--queue", queue, "--wait", "1")
+    assert code == 0, out
+    assert [s.split(": ")[1] for s in numbered(out)] == ["ok"] * 4
+    assert "policy: present" in out
+    assert "jobkit: wired:" in out
+
+
+@pytest.mark.parametrize(
+    ("service", "recognised"),
+    [
+        ("codebuild", f"codebuild {_BUILD} (claims SUCCEEDED)"),
+        ("batch", f"batch {_JOB} (claims RUNNABLE)"),
+    ],
+)
+def test_a_codebuild_or_batch_event_after_setup_reaches_the_queue_and_check_recognises_it(
+    aws: Aws, queue: str, service: str, recognised: str
+) -> None:
+    assert aws.jobkit("events", "setup", service, "--queue", queue)[0] == 0
+    sent = aws.client("events").put_events(Entries=[_event(service)])
+    assert sent["FailedEntryCount"] == 0
+    aws.forget()
+    code, out, _ = aws.jobkit("events", "check", service, "--queue", queue, "--wait", "2")
+    assert code == 0, out
+    assert "message: received one (given back at once" in out
+    assert f"jobkit recognises: {recognised}" in out
+    assert changes(aws.proxy) == ["sqs:ChangeMessageVisibility"]
+
+
+@pytest.mark.parametrize(
+    ("service", "flag", "value", "rule", "detail"),
+    [
+        ("codebuild", "--project", "web", "jobkit-codebuild-web", {"project-name": ["web"]}),
+        (
+            "codebuild",
+            "--project",
+            f"arn:aws:codebuild:{REGION}:{ACCOUNT}:project/web",
+            "jobkit-codebuild-web",
+            {"project-name": ["web"]},
+        ),
+        ("batch", "--job-queue", _JOB_QUEUE, "jobkit-batch-nightly", {"jobQueue": [_JOB_QUEUE]}),
+    ],
+)
+def test_a_project_or_job_queue_gets_a_rule_of_its_own_that_its_events_reach(
+    aws: Aws, queue: str, service: str, flag: str, value: str, rule: str, detail: object
+) -> None:
+    code, out, _ = aws.jobkit("events", "setup", service, "--queue", queue, flag, value)
+    assert code == 0, out
+    assert f"EventBridge rule {rule}: created" in out
+    pattern = json.loads(aws.client("events").describe_rule(Name=rule)["EventPattern"])
+    assert pattern == {**_PATTERNS[service], "detail": detail}
+    assert aws.jobkit("events", "check", service, "--queue", queue, flag, value)[0] == 0
+    code, out, _ = aws.jobkit("events", "check", service, "--queue", queue, "--wait", "1")
+    assert code == 1  # the unnarrowed rule is another rule, not set up
+    events = aws.client("events")
+    other = json.loads(_event(service)["Detail"])
+    other.update({"project-name": "api"} if service == "codebuild" else {"jobQueue": "x"})
+    events.put_events(Entries=[{**_event(service), "Detail": json.dumps(other)}])  # not ours
+    events.put_events(Entries=[_event(service)])
+    sqs = aws.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+    bodies = [json.loads(m["Body"]) for m in got.get("Messages", [])]
+    assert [b["detail"] for b in bodies] == [json.loads(_event(service)["Detail"])]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["codebuild", "--project", "web!"], "--project 'web!' is not a CodeBuild project name"),
+        (["codebuild", "--project", "arn:aws:s3:::b"], "--project 'arn:aws:s3:::b' is"),
+        (["batch", "--job-queue", "nightly"], "--job-queue 'nightly' is not a job queue ARN"),
+    ],
+    ids=lambda v: " ".join(cast("list[str]", v)) if isinstance(v, list) else "",
+)
+def test_bad_narrowing_flags_are_refused_before_any_call(
+    aws: Aws, argv: list[str], said: str
+) -> None:
+    code, _, err = aws.jobkit("events", "setup", argv[0], "--queue", "q", *argv[1:])
+    assert code == 2
+    assert said in err
+    assert aws.proxy.requests == []
+
+
+def test_a_long_project_name_gets_a_rule_name_within_eventbridges_64_characters() -> None:
+    from jobkit.codebuild._events_wiring import WIRING  # noqa: PLC0415
+
+    names = [
+        WIRING.steps("q", {"project": project})[0].name.removeprefix("EventBridge rule ")
+        for project in ("a" * 150, "a" * 149 + "b", "web")
+    ]
+    assert [len(n) <= 64 for n in names] == [True, True, True]
+    assert names[0] != names[1]  # the cut names differ by their digest
+    assert names[2] == "jobkit-codebuild-web"

@@ -7,6 +7,10 @@ that would make it so. The dry run prints those calls and their AWS CLI form, se
 (then the next step reads), and check reports the findings: the three cannot disagree on what
 "wired" means, and running setup twice changes nothing the second time.
 
+:func:`eventbridge_rule_wiring` is the whole wiring of a service that sends its events to
+EventBridge's default bus (a rule, its SQS target, the queue policy): such a service declares
+only its rule's name, pattern, label and narrowing flag.
+
 Names no service of jobkit's: SQS (the queue every wiring starts with) is not one. The command
 (``jobkit._cli._events_setup``) prints; nothing here does.
 """
@@ -32,13 +36,16 @@ __all__ = [
     "Call",
     "Context",
     "Finding",
+    "Narrowing",
     "Option",
     "Step",
     "Wiring",
     "cli_command",
+    "eventbridge_rule_wiring",
     "queue_name",
     "queue_policy_step",
     "queue_step",
+    "rule_target_id",
     "same_json",
 ]
 
@@ -411,3 +418,145 @@ def queue_policy_step(name: str, statement: Callable[[Context], dict[str, Any]])
         return Finding("differs" if present else "missing", (update,), result="updated")
 
     return Step(name, check)
+
+
+# -- an EventBridge rule on the default bus: the wiring of every service that sends events there --
+
+_RULE_MISSING = ("ResourceNotFoundException",)
+_MAX_RULE_NAME = 64
+_MAX_TARGET_ID = 64
+
+
+@frozen
+class Narrowing:
+    """A flag that narrows a rule to one resource: ``detail[detail_key]`` must equal its value.
+
+    Each value gets a rule of its own, ``RULE-SUFFIX`` with ``suffix`` of the value (the value
+    itself by default), so setups for different values never clash.
+    """
+
+    option: Option
+    detail_key: str
+    suffix: Callable[[str], str] = str
+
+
+def rule_target_id(queue: str) -> str:
+    """The rule target's id for a queue: one target per queue, so queues share a rule."""
+    return f"jobkit-{queue}"[:_MAX_TARGET_ID]
+
+
+def _narrowed_rule(rule: str, suffix: str) -> str:
+    """``RULE-SUFFIX``, kept within EventBridge's 64 characters and its name's alphabet."""
+    clean = re.sub(r"[^A-Za-z0-9._-]", "-", suffix)
+    name = f"{rule}-{clean}"
+    if len(name) <= _MAX_RULE_NAME and clean == suffix:
+        return name
+    import hashlib  # noqa: PLC0415 -- only for long or odd values
+
+    digest = hashlib.sha256(suffix.encode()).hexdigest()[:8]
+    return f"{name[: _MAX_RULE_NAME - 9]}-{digest}"
+
+
+def eventbridge_rule_wiring(
+    *,
+    service: str,
+    label: str,
+    rule: str,
+    pattern: Mapping[str, Any],
+    recognise: Recogniser,
+    narrowing: Narrowing | None = None,
+    notes: tuple[str, ...] = (),
+) -> Wiring:
+    """A wiring that sends ``pattern``'s events from the default bus to the queue.
+
+    Steps after the queue (each read first, changed only where it differs): the rule ``rule``
+    (``rule-SUFFIX`` with the narrowing flag) with ``pattern``, enabled; its SQS target; and the
+    queue policy statement that lets ``events.amazonaws.com`` send from that rule only
+    (``aws:SourceArn``). Other targets and policy statements are kept.
+    """
+
+    def steps(_queue: str, options: Mapping[str, str | None]) -> tuple[Step, ...]:
+        value = options.get(narrowing.option.dest) if narrowing is not None else None
+        name, wanted = rule, dict(pattern)
+        if narrowing is not None and value is not None:
+            name = _narrowed_rule(rule, narrowing.suffix(value))
+            wanted = {**wanted, "detail": {narrowing.detail_key: [value]}}
+        return _rule_steps(service, label, name, wanted)
+
+    return Wiring(
+        service=service,
+        label=label,
+        steps=steps,
+        recognise=recognise,
+        options=() if narrowing is None else (narrowing.option,),
+        notes=notes,
+    )
+
+
+def _rule_steps(
+    service: str, label: str, rule: str, pattern: Mapping[str, Any]
+) -> tuple[Step, ...]:
+    put_rule = Call(
+        "events",
+        "PutRule",
+        {
+            "Name": rule,
+            "EventPattern": json.dumps(pattern),
+            "State": "ENABLED",
+            "Description": f"jobkit: {label} to SQS (jobkit events setup {service})",
+        },
+    )
+
+    def check_rule(ctx: Context) -> Finding:
+        found = ctx.read("events", "DescribeRule", {"Name": rule}, missing=_RULE_MISSING)
+        ctx.facts["rule_arn"] = (found or {}).get("Arn") or ctx.arn("events", f"rule/{rule}")
+        if found is None:
+            return Finding("missing", (put_rule,), result="created")
+        problems = [
+            what
+            for what, bad in (
+                ("its event pattern differs", not same_json(found.get("EventPattern"), pattern)),
+                (f"it is {found.get('State')}", found.get("State") != "ENABLED"),
+                (
+                    "it is not on the default bus",
+                    found.get("EventBusName") not in (None, "default"),
+                ),
+            )
+            if bad
+        ]
+        if problems:
+            return Finding(", ".join(problems), (put_rule,), result="updated")
+        return Finding("exists, enabled")
+
+    def learn_rule(ctx: Context, call: Call, response: Mapping[str, Any]) -> None:
+        if call.operation == "PutRule" and response.get("RuleArn"):
+            ctx.facts["rule_arn"] = response["RuleArn"]
+
+    def check_target(ctx: Context) -> Finding:
+        arn = ctx.facts["queue_arn"]
+        found = ctx.read("events", "ListTargetsByRule", {"Rule": rule}, missing=_RULE_MISSING)
+        targets = cast("list[dict[str, Any]]", (found or {}).get("Targets") or [])
+        if any(t.get("Arn") == arn for t in targets):
+            return Finding(f"sends to {ctx.queue}")
+        put = Call(
+            "events",
+            "PutTargets",
+            {"Rule": rule, "Targets": [{"Id": rule_target_id(ctx.queue), "Arn": arn}]},
+        )
+        return Finding("missing", (put,), result="created")
+
+    def statement(ctx: Context) -> dict[str, Any]:
+        return {
+            "Sid": rule,
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": ctx.facts["queue_arn"],
+            "Condition": {"ArnEquals": {"aws:SourceArn": ctx.facts["rule_arn"]}},
+        }
+
+    return (
+        Step(f"EventBridge rule {rule}", check_rule, learn_rule),
+        Step(f"target of rule {rule}", check_target),
+        queue_policy_step(f"queue policy for rule {rule}", statement),
+    )

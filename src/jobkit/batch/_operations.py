@@ -137,4 +137,5 @@ SERVICE = Service(
     operations=(BATCH_JOB,),
     calls=(BATCH_SUBMIT_JOB, BATCH_TERMINATE_JOB, BATCH_LIST_JOBS),
     summary="jobkit.batch._summary",
+    events_wiring="jobkit.batch._events_wiring",
 )

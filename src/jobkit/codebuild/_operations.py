@@ -152,4 +152,5 @@ SERVICE = Service(
     calls=(CODEBUILD_START_BUILD, CODEBUILD_STOP_BUILD, CODEBUILD_LIST_BUILDS),
     summary="jobkit.codebuild._summary",
     starts=(START_BUILD,),
+    events_wiring="jobkit.codebuild._events_wiring",
 )
