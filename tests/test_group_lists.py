@@ -182,3 +182,50 @@ def test_one_fallback_schedule_never_passes_an_entrys_deadline() -> None:
     group = Group(targets, WaitPolicy(timeout=40), 0.0, events=True)
     gaps = _gaps(group, things, 3)
     assert sum(gaps) <= 40  # the last sweep is at the deadline at the latest
+
+
+def _settle_flow(group: Group, unit: Any, now: float, answers: list[dict[str, Any]]) -> None:
+    flow = unit.flow()
+    next(flow)
+    try:
+        for answer in answers:
+            flow.send(answer)
+    except StopIteration as stop:
+        group.settle(unit, now, stop.value)
+
+
+def test_events_faster_than_reads_pay_make_the_unit_sweep_back_to_back() -> None:
+    # Five pages a sweep, which took 10 s: while five wake-ups come within 10 s, one sweep
+    # answers them all for the calls five reads of their own would cost.
+    things = ["a", "b", "c", "d", "e"]
+    group = _group(things, events=True)
+    ((unit, _),) = group.due(0.0, 1)
+    _settle_flow(group, unit, 10.0, _pages([[_item(t, "IN_PROGRESS")] for t in things]))
+    apis: list[str] = []
+    for i, thing in enumerate(things):
+        now = 20.0 + i
+        group.wake(("iot-execution", JOB, thing), now)
+        ((taken, _),) = group.due(now, 8)
+        request = next(taken.flow())
+        apis.append(request.api)
+        if request.api == "DescribeJobExecution":  # read alone, still running: back home
+            running = {"execution": {"jobId": JOB, "status": "IN_PROGRESS", "thingArn": thing}}
+            _settle_flow(group, taken, now, [running])
+    assert apis == ["DescribeJobExecution"] * 4 + ["ListJobExecutionsForJob"]
+
+
+def test_events_slower_than_a_sweep_are_read_alone() -> None:
+    things = ["a", "b", "c", "d", "e"]
+    group = _group(things, events=True)
+    ((unit, _),) = group.due(0.0, 1)
+    _settle_flow(group, unit, 10.0, _pages([[_item(t, "IN_PROGRESS")] for t in things]))
+    apis: list[str] = []
+    for i, thing in enumerate(things):
+        now = 11.0 + 3 * i  # five wake-ups over 12 s (before the 15 s fallback): slower
+        group.wake(("iot-execution", JOB, thing), now)
+        ((taken, _),) = group.due(now, 8)
+        request = next(taken.flow())
+        apis.append(request.api)
+        running = {"execution": {"jobId": JOB, "status": "IN_PROGRESS", "thingArn": thing}}
+        _settle_flow(group, taken, now, [running])
+    assert apis == ["DescribeJobExecution"] * 5

@@ -11,6 +11,7 @@ rules of each wait stay in its core; the group adds only the batching.
 
 from __future__ import annotations
 
+import collections
 import heapq
 import itertools
 from typing import TYPE_CHECKING, Any
@@ -34,9 +35,9 @@ READS_AT_ONCE = 4
 
 Beyond them the budget is what each further read waits for, behind the others: one sweep,
 which reads every woken entry and those whose event was lost, is the better use of it.
-Measured on the events benchmark (10,000 executions at 5 calls/s, more ends a second than
-reads): lag p95 13.4 s with reads up to a sweep's pages, 10.2 s with 4; 100,000 at 10/s:
-187 s -> 86 s. Where the budget keeps up (10,000 at 10/s) p95 stays about 5 s.
+(``Group._sweeping`` adds the rate: wake-ups faster than sweeps pay make the unit sweep
+back to back.) Measured with ``benchmarks/events.py``, 10,000 executions at 5 calls/s, more
+ends a second than reads: lag p95 13.4 s with reads up to a sweep's pages, 10.2 s with 4.
 """
 
 __all__ = ["READS_AT_ONCE", "Entry", "Final", "Group", "Outcomes", "Part", "Request", "Unit"]
@@ -107,7 +108,10 @@ class Unit:
         "parent",
         "ranks",
         "reads",
+        "started",
+        "sweep",
         "swept",
+        "wakes",
     )
 
     def __init__(
@@ -132,6 +136,9 @@ class Unit:
         self.reads: set[Entry] | None = None  # entries away on a read an event asked for
         self.swept = False  # a flow has ended once, so `ranks` knows the keys listed twice
         self.pages = 0  # list calls the last flow made
+        self.started = 0.0  # when the running (or last) flow was taken
+        self.sweep: tuple[int, float] | None = None  # the last whole sweep's pages and seconds
+        self.wakes: collections.deque[float] | None = None  # the latest wake-ups' times
 
     def live(self) -> list[Entry]:
         """The entries still waiting here (not ended, not away on a read of their own)."""
@@ -317,6 +324,12 @@ def _match(
     return matched
 
 
+def _note_sweep(unit: Unit, now: float) -> None:
+    """A batched unit's flow ended at ``now``: how many pages its sweep took, and how long."""
+    if unit.batch is not None and unit.home is None and unit.pages:
+        unit.sweep = (unit.pages, now - unit.started)
+
+
 def _one_fallback(unit: Unit, now: float) -> None:
     """Give a watched batched unit's sleeping entries one next sweep: their median due.
 
@@ -440,6 +453,7 @@ class Group:
             if not live:  # every entry is away on a read of its own
                 continue
             unit.busy = True
+            unit.started = now
             taken.append((unit, min(e.core.wake(now).deadline for e in live)))
         return taken
 
@@ -460,6 +474,7 @@ class Group:
         Entries a :meth:`settle_part` answered during this run are not answered again.
         """
         unit.busy = False
+        _note_sweep(unit, now)
         answered, unit.answered = unit.answered, None
         for entry in unit.live():
             if answered is not None and entry in answered:
@@ -602,7 +617,7 @@ class Group:
         pages, the entry (and, if the unit is idle, those not yet started) wait for one sweep.
         """
         reads: set[Entry] = unit.reads if unit.reads is not None else set()
-        if len(reads) + 1 < min(unit.pages, READS_AT_ONCE):
+        if len(reads) + 1 < min(unit.pages, READS_AT_ONCE) and not self._sweeping(unit, now):
             reads.add(entry)
             unit.reads = reads
             self._read_alone(entry, now)
@@ -618,6 +633,23 @@ class Group:
             away.unit, away.due = unit, now
             reads.discard(away)
         self._sooner(unit, now)
+
+    @staticmethod
+    def _sweeping(unit: Unit, now: float) -> bool:
+        """Whether events name the unit's entries faster than reads of their own pay.
+
+        True once the last sweep's time saw at least as many wake-ups as it had pages: one
+        sweep a sweep's time then answers them all for fewer calls, and the unit is swept
+        back to back, as polling alone would (reads of their own would only slow the sweeps).
+        """
+        if unit.sweep is None:
+            return False
+        pages, took = unit.sweep
+        wakes = unit.wakes
+        if wakes is None or wakes.maxlen != pages:
+            wakes = unit.wakes = collections.deque(wakes or (), maxlen=pages)
+        wakes.append(now)
+        return len(wakes) == pages and now - wakes[0] <= took
 
     def pop_finished(self) -> list[WaitResult[Any]]:
         """The results that arrived since the last call, in the order they arrived."""
