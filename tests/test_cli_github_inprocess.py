@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cli_helpers import ARN, FAST, replay
-from jobkit._cli import _main as cli_main
 from jobkit._cli import main
 from jobkit._cli._live import Progress
+from jobkit._cli._signals import Terminated
 from jobkit.devicefarm._facade import DeviceFarm
 from jobkit.errors import JobkitError
 from replay_server import RUN_ARN, Replay, devicefarm_job, devicefarm_run
@@ -271,7 +271,7 @@ def _raise(error: BaseException) -> object:
     ("error", "code", "said"),
     [
         (KeyboardInterrupt(), 130, "interrupted (Ctrl-C)"),
-        (cli_main.Terminated(), 143, "terminated (SIGTERM)"),
+        (Terminated(), 143, "terminated (SIGTERM)"),
     ],
 )
 def test_interrupted_and_terminated(
@@ -385,7 +385,7 @@ def test_an_error_of_no_known_kind(
     ("error", "code", "said"),
     [
         (KeyboardInterrupt(), 130, "interrupted (Ctrl-C)"),
-        (cli_main.Terminated(), 143, "terminated (SIGTERM)"),
+        (Terminated(), 143, "terminated (SIGTERM)"),
     ],
 )
 def test_an_interrupt_with_cancel_on_timeout_says_what_it_stopped(

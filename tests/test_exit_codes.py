@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cli_helpers import ARN, FAST, replay
-from jobkit._cli import _main as cli_main
 from jobkit._cli import main
 from jobkit._cli._live import Progress
+from jobkit._cli._signals import Terminated
 from replay_server import Replay, devicefarm_job
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def _raise(error: BaseException) -> Callable[..., None]:
 
 @pytest.mark.parametrize(
     ("error", "code", "said"),
-    [(KeyboardInterrupt(), 130, "interrupted"), (cli_main.Terminated(), 143, "terminated")],
+    [(KeyboardInterrupt(), 130, "interrupted"), (Terminated(), 143, "terminated")],
 )
 def test_interrupted_and_terminated(
     replay: Replay, monkeypatch: pytest.MonkeyPatch, error: BaseException, code: int, said: str

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from jobkit import IoT, Outcome, aio, iot
-from jobkit._cli._main import Terminated
+from jobkit._cli._signals import Terminated
 from jobkit.errors import InvalidArgumentError, JobFailedError, WaitTimeoutError
 from jobkit.testing import FakeClock, MotoIoT
 
