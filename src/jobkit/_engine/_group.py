@@ -35,7 +35,7 @@ READS_AT_ONCE = 4
 
 Beyond them the budget is what each further read waits for, behind the others: one sweep,
 which reads every woken entry and those whose event was lost, is the better use of it.
-(``Group._sweeping`` adds the rate: wake-ups faster than sweeps pay make the unit sweep
+(``_wakes_outrun_reads`` adds the rate: wake-ups faster than sweeps pay make the unit sweep
 back to back.) Measured with ``benchmarks/events.py``, 10,000 executions at 5 calls/s, more
 ends a second than reads: lag p95 13.4 s with reads up to a sweep's pages, 10.2 s with 4.
 """
@@ -330,6 +330,23 @@ def _note_sweep(unit: Unit, now: float) -> None:
         unit.sweep = (unit.pages, now - unit.started)
 
 
+def _wakes_outrun_reads(unit: Unit, now: float) -> bool:
+    """Note a wake-up of ``unit``'s entries at ``now``; whether they outrun reads of their own.
+
+    True once the last sweep's time saw at least as many wake-ups as it had pages: one sweep
+    a sweep's time then answers them all for fewer calls, and the unit is swept back to back,
+    as polling alone would (reads of their own would only slow the sweeps).
+    """
+    if unit.sweep is None:
+        return False
+    pages, took = unit.sweep
+    wakes = unit.wakes
+    if wakes is None or wakes.maxlen != pages:
+        wakes = unit.wakes = collections.deque(wakes or (), maxlen=pages)
+    wakes.append(now)
+    return len(wakes) == pages and now - wakes[0] <= took
+
+
 def _one_fallback(unit: Unit, now: float) -> None:
     """Give a watched batched unit's sleeping entries one next sweep: their median due.
 
@@ -617,7 +634,7 @@ class Group:
         pages, the entry (and, if the unit is idle, those not yet started) wait for one sweep.
         """
         reads: set[Entry] = unit.reads if unit.reads is not None else set()
-        if len(reads) + 1 < min(unit.pages, READS_AT_ONCE) and not self._sweeping(unit, now):
+        if len(reads) + 1 < min(unit.pages, READS_AT_ONCE) and not _wakes_outrun_reads(unit, now):
             reads.add(entry)
             unit.reads = reads
             self._read_alone(entry, now)
@@ -633,23 +650,6 @@ class Group:
             away.unit, away.due = unit, now
             reads.discard(away)
         self._sooner(unit, now)
-
-    @staticmethod
-    def _sweeping(unit: Unit, now: float) -> bool:
-        """Whether events name the unit's entries faster than reads of their own pay.
-
-        True once the last sweep's time saw at least as many wake-ups as it had pages: one
-        sweep a sweep's time then answers them all for fewer calls, and the unit is swept
-        back to back, as polling alone would (reads of their own would only slow the sweeps).
-        """
-        if unit.sweep is None:
-            return False
-        pages, took = unit.sweep
-        wakes = unit.wakes
-        if wakes is None or wakes.maxlen != pages:
-            wakes = unit.wakes = collections.deque(wakes or (), maxlen=pages)
-        wakes.append(now)
-        return len(wakes) == pages and now - wakes[0] <= took
 
     def pop_finished(self) -> list[WaitResult[Any]]:
         """The results that arrived since the last call, in the order they arrived."""

@@ -10,21 +10,13 @@ from __future__ import annotations
 import re
 
 from jobkit._engine._validation import fail, shown
-from jobkit._events._wiring import (
-    Narrowing,
-    Option,
-    eventbridge_rule_wiring,
-    rule_target_id,
-)
+from jobkit._events._wiring import Narrowing, Option, eventbridge_rule_wiring
 from jobkit.amplify._events import EVENT_PATTERN, recognise
 
-__all__ = ["RULE", "WIRING", "rule_name", "target_id"]
+__all__ = ["RULE", "WIRING"]
 
 RULE = "jobkit-amplify"
 _APP_ID = re.compile(r"d[a-z0-9]{1,19}")
-
-target_id = rule_target_id
-"""The rule target's id for a queue: one target per queue, so queues share a rule."""
 
 
 def _app_id(text: str) -> str:
@@ -35,11 +27,6 @@ def _app_id(text: str) -> str:
         )
         raise fail(msg)
     return text
-
-
-def rule_name(app_id: str | None) -> str:
-    """The rule's name: one rule per app filter, so setups for different apps never clash."""
-    return RULE if app_id is None else f"{RULE}-{app_id}"
 
 
 WIRING = eventbridge_rule_wiring(
