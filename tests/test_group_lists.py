@@ -194,38 +194,35 @@ def _settle_flow(group: Group, unit: Any, now: float, answers: list[dict[str, An
         group.settle(unit, now, stop.value)
 
 
-def test_events_faster_than_reads_pay_make_the_unit_sweep_back_to_back() -> None:
-    # Five pages a sweep, which took 10 s: while five wake-ups come within 10 s, one sweep
-    # answers them all for the calls five reads of their own would cost.
+def _reads_for_wakes(times: list[float]) -> list[str]:
+    """Five things, one a page, swept in 10 s; then each woken at its time: the calls asked.
+
+    A read of its own is answered "still running", so the entry goes back to its unit.
+    """
     things = ["a", "b", "c", "d", "e"]
     group = _group(things, events=True)
     ((unit, _),) = group.due(0.0, 1)
     _settle_flow(group, unit, 10.0, _pages([[_item(t, "IN_PROGRESS")] for t in things]))
     apis: list[str] = []
-    for i, thing in enumerate(things):
-        now = 20.0 + i
+    for thing, now in zip(things, times, strict=True):
         group.wake(("iot-execution", JOB, thing), now)
         ((taken, _),) = group.due(now, 8)
         request = next(taken.flow())
         apis.append(request.api)
-        if request.api == "DescribeJobExecution":  # read alone, still running: back home
+        if request.api == "DescribeJobExecution":
             running = {"execution": {"jobId": JOB, "status": "IN_PROGRESS", "thingArn": thing}}
             _settle_flow(group, taken, now, [running])
+    return apis
+
+
+def test_events_faster_than_reads_pay_make_the_unit_sweep_back_to_back() -> None:
+    # Five pages a sweep, which took 10 s: while five wake-ups come within 10 s, one sweep
+    # answers them all for the calls five reads of their own would cost.
+    apis = _reads_for_wakes([20.0, 21.0, 22.0, 23.0, 24.0])
     assert apis == ["DescribeJobExecution"] * 4 + ["ListJobExecutionsForJob"]
 
 
 def test_events_slower_than_a_sweep_are_read_alone() -> None:
-    things = ["a", "b", "c", "d", "e"]
-    group = _group(things, events=True)
-    ((unit, _),) = group.due(0.0, 1)
-    _settle_flow(group, unit, 10.0, _pages([[_item(t, "IN_PROGRESS")] for t in things]))
-    apis: list[str] = []
-    for i, thing in enumerate(things):
-        now = 11.0 + 3 * i  # five wake-ups over 12 s (before the 15 s fallback): slower
-        group.wake(("iot-execution", JOB, thing), now)
-        ((taken, _),) = group.due(now, 8)
-        request = next(taken.flow())
-        apis.append(request.api)
-        running = {"execution": {"jobId": JOB, "status": "IN_PROGRESS", "thingArn": thing}}
-        _settle_flow(group, taken, now, [running])
+    # Five wake-ups over 12 s (all before the 15 s fallback): slower than the sweep's 10 s.
+    apis = _reads_for_wakes([11.0, 14.0, 17.0, 20.0, 23.0])
     assert apis == ["DescribeJobExecution"] * 5
