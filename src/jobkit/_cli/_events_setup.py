@@ -13,6 +13,7 @@ import contextlib
 import time
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from jobkit._cli._args import EXIT
 from jobkit._cli._durations import duration
 from jobkit._cli._secrets import scrub_text
 from jobkit._cli._signals import Terminated
@@ -35,7 +36,6 @@ class _Out(Protocol):
     def flush(self) -> None: ...
 
 
-_USAGE, _AWS, _MISSING, _INTERRUPTED, _TERMINATED = 2, 5, 1, 130, 143
 _MAX_WAIT = 20  # SQS's longest long poll
 _CODES = """\
 exit codes:
@@ -310,7 +310,7 @@ def _check(run: _Run, ctx: Context, steps: Sequence[Step]) -> int:
             f"jobkit: not wired: {len(missing)} of {len(steps)} step(s) missing "
             f"({'; '.join(missing)}); fix with: {run.fix(ctx.queue)}"
         )
-        return _MISSING
+        return EXIT.FAILED
     run.say(
         f"jobkit: wired: {run.wiring.label} can reach queue {ctx.queue}; "
         f"pass it to a wait: --events {ctx.facts.get('queue_url')}"
@@ -422,7 +422,7 @@ def run(
         return _check(current, ctx, steps)
     except InvalidArgumentError as exc:
         fail("error", exc.message)
-        return _USAGE
+        return EXIT.USAGE
     except AwsError as exc:
         text = exc.message
         if not exc.answered:
@@ -432,11 +432,11 @@ def run(
                 "run the command again."
             )
         fail("aws error", text)
-        return _AWS
+        return EXIT.AWS
     except JobkitError as exc:
         fail("error", exc.message)
-        return _AWS
+        return EXIT.AWS
     except (KeyboardInterrupt, Terminated) as exc:  # SIGTERM: a cancelled CI step, told alike
         terminated = isinstance(exc, Terminated)
         fail("terminated (SIGTERM)" if terminated else "interrupted (Ctrl-C)", "stopped.")
-        return _TERMINATED if terminated else _INTERRUPTED
+        return EXIT.TERMINATED if terminated else EXIT.INTERRUPTED
