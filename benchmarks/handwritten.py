@@ -30,10 +30,21 @@ def _rest(d: dict[str, Any], known: frozenset[str]) -> Any:
     return types.MappingProxyType({k: v for k, v in d.items() if k not in known})
 
 
+_ZONES: dict[type, Any] = {}
+
+
 def _dt(value: Any) -> datetime | None:
+    # The same meaning as jobkit's: naive is UTC, and a zone equal to the first of its class
+    # (botocore's tzlocal() per timestamp) is replaced by that one, so models share it.
     if value is None:
         return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    zone = value.tzinfo
+    if zone is None:
+        return value.replace(tzinfo=UTC)
+    if zone.__class__ is UTC.__class__:
+        return value
+    shared = _ZONES.setdefault(zone.__class__, zone)
+    return value if shared is zone or shared != zone else value.replace(tzinfo=shared)
 
 
 def _enum(cls: Any, value: Any) -> Any:

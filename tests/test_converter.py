@@ -133,7 +133,7 @@ def test_converter_is_public_and_extensible() -> None:
 
 
 class _PlusTwo(tzinfo):
-    """A zone that is not a datetime.timezone (as dateutil's are)."""
+    """A zone that is not a datetime.timezone, equal only to itself."""
 
     def utcoffset(self, dt: datetime | None) -> timedelta:  # noqa: ARG002
         return timedelta(hours=2)
@@ -145,19 +145,30 @@ class _PlusTwo(tzinfo):
         return "+02"
 
 
-def test_botocores_per_timestamp_zones_become_one_shared_fixed_offset() -> None:
-    # botocore parses each epoch timestamp with a tzlocal() of its own; a model keeps the
-    # same instant and offset in one shared datetime.timezone (100,000 models, 3 stamps each).
-    local = parse_timestamp("1767323045")  # what botocore hands over for an epoch number
-    assert type(local.tzinfo) is not timezone
-    plus_two = datetime(2026, 1, 2, 3, 4, 5, tzinfo=_PlusTwo())
-    jobs = [structure({"created": v, "started": v}, devicefarm.Job) for v in (local, plus_two)]
-    for job, raw in zip(jobs, (local, plus_two), strict=True):
+def test_botocores_zone_per_timestamp_becomes_one_shared_zone() -> None:
+    # botocore parses each epoch timestamp with a tzlocal() of its own; models keep one of
+    # those equal zones (100,000 models, 3 stamps each), with the same instant and offset.
+    stamps = [parse_timestamp(str(1767323045 + i)) for i in range(3)]
+    assert len({id(s.tzinfo) for s in stamps}) == 3
+    jobs = [structure({"created": s, "started": s}, devicefarm.Job) for s in stamps]
+    zones = {id(j.created.tzinfo) for j in jobs if j.created is not None}
+    zones |= {id(j.started.tzinfo) for j in jobs if j.started is not None}
+    assert len(zones) == 1
+    for job, raw in zip(jobs, stamps, strict=True):
         assert job.created == raw
         assert job.created is not None
-        assert job.started is not None
         assert job.created.utcoffset() == raw.utcoffset()
-        assert type(job.created.tzinfo) is timezone
-        assert job.created.tzinfo is job.started.tzinfo
-    assert jobs[1].created is not None
-    assert jobs[1].created.isoformat() == "2026-01-02T03:04:05+02:00"
+        assert job.created.isoformat() == raw.isoformat()
+        assert type(job.created.tzinfo) is type(raw.tzinfo)
+
+
+def test_a_zone_equal_to_no_zone_before_it_is_kept() -> None:
+    first, second = _PlusTwo(), _PlusTwo()
+    a = structure({"created": datetime(2026, 1, 2, 3, 4, 5, tzinfo=first)}, devicefarm.Job)
+    b = structure({"created": datetime(2026, 1, 2, 3, 4, 5, tzinfo=second)}, devicefarm.Job)
+    assert a.created is not None
+    assert b.created is not None
+    assert (a.created.tzinfo, b.created.tzinfo) == (first, second)
+    assert a.created.tzinfo is first
+    assert b.created.tzinfo is second
+    assert b.created.isoformat() == "2026-01-02T03:04:05+02:00"
