@@ -226,3 +226,25 @@ def test_events_slower_than_a_sweep_are_read_alone() -> None:
     # Five wake-ups over 12 s (all before the 15 s fallback): slower than the sweep's 10 s.
     apis = _reads_for_wakes([11.0, 14.0, 17.0, 20.0, 23.0])
     assert apis == ["DescribeJobExecution"] * 5
+
+
+def test_ends_outrunning_reads_make_the_next_sweep_start_at_once() -> None:
+    # Two things a page, five pages, swept in 10 s. During the next sweep (6 s) five events
+    # name things on pages still to come, and that sweep finds them ended: five wake-ups
+    # within a sweep's time count as ends outrunning reads, whichever call answered them,
+    # so the unit sweeps again at once instead of at its fallback (15 s or more).
+    things = [f"t{i}" for i in range(10)]
+    group = _group(things, events=True)
+    pairs = [things[i : i + 2] for i in range(0, 10, 2)]
+    ((unit, _),) = group.due(0.0, 1)
+    _settle_flow(group, unit, 10.0, _pages([[_item(t, "IN_PROGRESS") for t in p] for p in pairs]))
+    start = group.next_due()
+    assert start == 25.0
+    ((unit, _),) = group.due(start, 1)
+    ended = [p[0] for p in pairs]
+    for i, thing in enumerate(ended):
+        group.wake(("iot-execution", JOB, thing), 26.0 + i)
+    answers = [[_item(t, "SUCCEEDED" if t in ended else "IN_PROGRESS") for t in p] for p in pairs]
+    _settle_flow(group, unit, 31.0, _pages(answers))
+    assert sorted(r.target.ids[1] for r in group.pop_finished()) == sorted(ended)
+    assert group.next_due() == 31.0

@@ -319,7 +319,10 @@ class _AsyncDriver:
             inbox = self.inbox
 
             def put(item: tuple[Any, Any, None]) -> None:
-                loop.call_soon_threadsafe(inbox.put_nowait, item)
+                # The pump stops without a join (the loop must not block), so its last
+                # wake-up may come after the loop closed: that wait is over, nothing to wake.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(inbox.put_nowait, item)
 
             self.pump = EventPump(events, self.group, put, thread=not self.virtual)
 

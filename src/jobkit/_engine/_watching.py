@@ -138,7 +138,7 @@ class EventPump:
         def pump() -> None:
             while not self._stop.is_set():
                 for wake_up in source.poll(1.0, self._stop):
-                    if wake_up.key in watched:
+                    if wake_up.key in watched and not self._stop.is_set():
                         put((WAKE, wake_up.key, None))
 
         self._thread = threading.Thread(target=pump, name="jobkit events", daemon=True)
