@@ -47,6 +47,19 @@ HORIZON = 1800.0
 DELAY = (0.5, 5.0)
 LOST = 0.01
 SIZES = (10_000, 100_000)
+FLEETS = {"wave": 15 * 60.0, "trickle": 6 * 3600.0}
+"""Each fleet's median running time: *wave*, the module docstring's firmware push (most of the
+fleet ends within the 30 minutes, at the peak faster than the budget can read them one by
+one); *trickle*, a long rollout (median 6 h) whose first 30 minutes see a few hundred ends
+among 100,000 executions, so that ends are sparse against the budget."""
+ROWS = (
+    ("wave", 10_000, 10.0),
+    ("wave", 10_000, 5.0),
+    ("wave", 100_000, 10.0),
+    ("trickle", 100_000, 10.0),
+)
+"""The default rows (each with polling alone and with events); ``--things``, ``--rates`` or
+``--fleets`` run their product instead."""
 
 
 class SimulatedEvents:
@@ -118,11 +131,16 @@ def _rss_mb() -> float:
 
 
 def run_one(
-    n: int, mode: str, horizon: float = HORIZON, seed: int = SEED, rate: float = RATES[0]
+    n: int,
+    mode: str,
+    horizon: float = HORIZON,
+    seed: int = SEED,
+    rate: float = RATES[0],
+    shape: str = "wave",
 ) -> dict[str, Any]:
-    """One row, in this process: ``mode`` is ``"polling"`` or ``"events"``."""
+    """One row, in this process: ``mode`` is ``"polling"`` or ``"events"``; ``shape`` a fleet."""
     clock = VirtualClock()
-    executions = fleet(n, seed)
+    executions = fleet(n, seed, median=FLEETS[shape])
     ends = {e.thing: e.ended_at for e in executions}
     sim = SimulatedIoT(JOB, executions, clock.clock)
     rng = random.Random(seed + 1)
@@ -152,6 +170,7 @@ def run_one(
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     return {
         "n": n,
+        "fleet": shape,
         "mode": mode,
         "rate": rate,
         "lists": sim.calls["ListJobExecutionsForJob"],
@@ -181,15 +200,13 @@ def _q(values: list[float], q: str) -> float:
 
 
 def run(
-    sizes: tuple[int, ...] = SIZES,
-    horizon: float = HORIZON,
-    rates: tuple[float, ...] = RATES,
+    rows_wanted: tuple[tuple[str, int, float], ...] = ROWS, horizon: float = HORIZON
 ) -> list[dict[str, Any]]:
-    """Every row, each in a child process (``--child``), in order."""
+    """Every row (fleet, targets, rate) with each mode, each in a child process, in order."""
     rows: list[dict[str, Any]] = []
     here = Path(__file__).resolve().parent
-    for n, rate, mode in itertools.product(sizes, rates, ("polling", "events")):
-        child = ["--child", mode, str(n), str(horizon), str(rate)]
+    for (shape, n, rate), mode in itertools.product(rows_wanted, ("polling", "events")):
+        child = ["--child", mode, str(n), str(horizon), str(rate), shape]
         out = subprocess.run(
             [sys.executable, str(here / "events.py"), *child],
             check=True,
@@ -210,6 +227,7 @@ def tables(rows: list[dict[str, Any]]) -> list[tuple[str, list[str], list[list[A
         main_rows.append(
             [
                 f"{r['n']:,}",
+                r["fleet"],
                 f"{r['rate']:g}/s",
                 "events (0.5-5 s late, 1 % lost) + fallback polls"
                 if r["mode"] == "events"
@@ -232,6 +250,7 @@ def tables(rows: list[dict[str, Any]]) -> list[tuple[str, list[str], list[list[A
     )
     header = [
         "targets",
+        "fleet",
         "RateLimit",
         "strategy",
         "list pages",
@@ -252,7 +271,7 @@ def tables(rows: list[dict[str, Any]]) -> list[tuple[str, list[str], list[list[A
         lags, seen = r["lags"], len(r["lags"])
         p95 = _q(lags, "p95")
         per_end = r["describes"] / seen if seen else math.inf
-        at = f"{r['n']:,} at {r['rate']:g}/s"
+        at = f"{r['n']:,} ({r['fleet']}) at {r['rate']:g}/s"
         checks.append([f"{at}: lag p95 (s)", f"{p95:.1f}", "<= 6", _verdict(p95 <= 6)])
         checks.append(
             [
@@ -282,7 +301,7 @@ def notes(rows: list[dict[str, Any]]) -> list[str]:
     for r in rows:
         extra = f", {r['lost']} events lost" if r["mode"] == "events" else ""
         out.append(
-            f"{r['n']:,} at {r['rate']:g}/s, {r['mode']}: {r['wall']:.0f} s of real time, {r['cpu']:.0f} s CPU, "
+            f"{r['n']:,} ({r['fleet']}) at {r['rate']:g}/s, {r['mode']}: {r['wall']:.0f} s of real time, {r['cpu']:.0f} s CPU, "
             f"{r['unfinished']:,} still running at the horizon{extra}."
         )
     return out
@@ -307,19 +326,33 @@ def _print(rows: list[dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
-        "--child", nargs=4, metavar=("MODE", "N", "HORIZON", "RATE"), help=argparse.SUPPRESS
+        "--child",
+        nargs=5,
+        metavar=("MODE", "N", "HORIZON", "RATE", "FLEET"),
+        help=argparse.SUPPRESS,
     )
-    parser.add_argument("--things", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument(
+        "--things", type=int, nargs="+", help=f"targets (with the product: {SIZES})"
+    )
     parser.add_argument("--horizon", type=float, default=HORIZON, help="virtual seconds watched")
     parser.add_argument(
-        "--rates", type=float, nargs="*", default=list(RATES), help="RateLimit per_second values"
+        "--rates", type=float, nargs="+", help=f"RateLimit per_second values {RATES}"
     )
+    parser.add_argument("--fleets", nargs="+", choices=sorted(FLEETS), help="fleet shapes")
     args = parser.parse_args(argv)
     if args.child:
-        mode, n, horizon, rate = args.child
-        print(json.dumps(run_one(int(n), mode, float(horizon), rate=float(rate))))
+        mode, n, horizon, rate, shape = args.child
+        row = run_one(int(n), mode, float(horizon), rate=float(rate), shape=shape)
+        print(json.dumps(row))
         return 0
-    _print(run(tuple(args.things), args.horizon, tuple(args.rates)))
+    wanted = ROWS
+    if args.things or args.rates or args.fleets:
+        wanted = tuple(
+            itertools.product(
+                args.fleets or ["wave"], args.things or list(SIZES), args.rates or list(RATES)
+            )
+        )
+    _print(run(wanted, args.horizon))
     return 0
 
 
