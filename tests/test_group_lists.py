@@ -248,3 +248,37 @@ def test_ends_outrunning_reads_make_the_next_sweep_start_at_once() -> None:
     _settle_flow(group, unit, 31.0, _pages(answers))
     assert sorted(r.target.ids[1] for r in group.pop_finished()) == sorted(ended)
     assert group.next_due() == 31.0
+
+
+def test_a_sweep_longer_than_the_fallback_delay_waits_that_delay_after_it_ends() -> None:
+    # Twenty pages answered 2 s apart (a 38 s sweep, the second: the first reports nothing
+    # early) against the fallback's 15 s minimum: the first pages' entries were due again
+    # before the sweep ended, yet the unit's next sweep is at least 15 s after this one, not
+    # at once (which would sweep back to back, as polling alone does).
+    things = [f"t{i}" for i in range(20)]
+    group = _group(things, events=True)
+    ((unit, _),) = group.due(0.0, 1)
+    _settle_flow(group, unit, 1.0, _pages([[_item(t, "IN_PROGRESS")] for t in things]))
+    start = group.next_due()
+    assert start == 16.0
+    ((unit, _),) = group.due(start, 1)
+    parts: list[Outcomes] = []
+    flow: Generator[Request, dict[str, Any], Outcomes] = unit.flow(parts.append)
+    next(flow)
+    now, before = start, 0
+    try:
+        for i, page in enumerate(_pages([[_item(t, "IN_PROGRESS")] for t in things])):
+            now = start + 2.0 * i
+            before = len(parts)
+            flow.send(page)
+            for part in parts[before:]:
+                group.settle_part(unit, now, part)
+    except StopIteration as stop:
+        for part in parts[before:]:
+            group.settle_part(unit, now, part)
+        group.settle(unit, now, stop.value)
+    assert len(parts) == 20  # each page's entry was observed when its page came
+    assert now == 54.0
+    due = group.next_due()
+    assert due is not None
+    assert due >= now + 15.0

@@ -77,13 +77,15 @@ class Part:
 class Entry:
     """One target's place in the group."""
 
-    __slots__ = ("core", "due", "index", "result", "target", "unit", "whole")
+    __slots__ = ("core", "delay", "due", "index", "result", "target", "unit", "whole")
 
     def __init__(self, index: int, target: Target[Any], core: WaitCore[Any], due: float) -> None:
         self.index = index
         self.target = target
         self.core = core
         self.due = due
+        # The delay its core last slept for; None while an event made it due (see _one_fallback).
+        self.delay: float | None = None
         self.result: WaitResult[Any] | None = None
         self.unit: Unit | None = None
         self.whole = False  # whether the last model observed was a whole one (not a list's summary)
@@ -362,19 +364,22 @@ def _wakes_outrun_reads(unit: Unit, now: float) -> bool:
 
 
 def _one_fallback(unit: Unit, now: float) -> None:
-    """Give a watched batched unit's sleeping entries one next sweep: their median due.
+    """Give a watched batched unit's sleeping entries one next sweep: their median delay on.
 
     With events, a sweep only catches what events missed, so the unit follows one fallback
     schedule. Left to each entry's own jittered due, the unit would be due at the earliest
     of them: with 10,000 entries, always near the schedule's minimum, and those sweeps would
-    take the budget the reads events ask for need. An entry woken meanwhile (due now) keeps
-    its due, and none is moved past its own deadline.
+    take the budget the reads events ask for need. The delay counts from the sweep's end,
+    ``now``: a sweep longer than the delay (400 pages at 10 calls/s, 40 s, against the
+    fallback's 15 s) would otherwise find its first pages' entries due when it ends, and
+    sweep back to back. An entry an event made due keeps its due, and none is moved past
+    its own deadline.
     """
-    sleeping = [e for e in unit.live() if e.due > now]
+    sleeping = [e for e in unit.live() if e.delay is not None]
     if len(sleeping) <= 1:  # one entry's own due is already the unit's
         return
-    dues = sorted(e.due for e in sleeping)
-    due = dues[(len(dues) - 1) // 2]
+    delays = sorted(e.delay for e in sleeping if e.delay is not None)
+    due = now + delays[(len(delays) - 1) // 2]
     for entry in sleeping:
         entry.due = min(due, entry.core.deadline)
 
@@ -588,14 +593,16 @@ class Group:
         alone = Unit(entry.target.facade, op, None, None, home=home)
         alone.entries.append(entry)
         entry.unit = alone
-        entry.due = now
+        entry.due, entry.delay = now, None
         self._schedule(alone)
         return alone
 
     def _apply(self, entry: Entry, now: float, step: Step[Any]) -> None:
         if isinstance(step, Sleep):
             # Woken while its call ran (that read may predate the event): read again at once.
-            entry.due = now if entry in self._woken else now + step.seconds
+            woken = entry in self._woken
+            entry.delay = None if woken else step.seconds
+            entry.due = now if woken else now + step.seconds
             self._woken.discard(entry)
             return
         if isinstance(step, Poll):  # pragma: no cover -- observe/failed never answer Poll
@@ -642,7 +649,7 @@ class Group:
             elif unit.batch is not None and unit.pages > 1:
                 self._read_woken(unit, entry, now)
             elif entry.due > now:
-                entry.due = now
+                entry.due, entry.delay = now, None
                 self._sooner(unit, now)
 
     def _sooner(self, unit: Unit, at: float) -> None:
@@ -663,7 +670,7 @@ class Group:
             unit.reads = reads
             self._read_alone(entry, now)
             return
-        entry.due = now  # the sweep after the running one, or the next one, reads it
+        entry.due, entry.delay = now, None  # the sweep after the running one, or the next, reads it
         if unit.busy:
             return
         for away in list(reads):
@@ -671,7 +678,7 @@ class Group:
             if alone is None or alone.busy or alone.home is not unit:
                 continue
             alone.at = None  # its place in the heap is stale
-            away.unit, away.due = unit, now
+            away.unit, away.due, away.delay = unit, now, None
             reads.discard(away)
         self._sooner(unit, now)
 
