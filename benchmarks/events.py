@@ -12,6 +12,10 @@ virtual clock, with ``RateLimit(per_second=10)`` (IoT's default limit) and 5:
   next sweep when as many wait as a sweep has pages) and ends on what AWS then says;
   polling goes on at the row's fallback schedule (15..600 s) and catches the lost ones.
 
+Two fleets (``FLEETS``): the wave of the simulator's firmware push, and a trickle (a long
+rollout whose ends are sparse against the budget). ``--fleets``, ``--things`` and ``--rates``
+run their product instead of the four default rows (``ROWS``).
+
 Every row runs in a fresh process, so its peak RSS is its own; CPU is that process's
 CPU time (all threads) per virtual second watched. ``python benchmarks/events.py``.
 """
