@@ -239,6 +239,7 @@ def test_ends_outrunning_reads_make_the_next_sweep_start_at_once() -> None:
     ((unit, _),) = group.due(0.0, 1)
     _settle_flow(group, unit, 10.0, _pages([[_item(t, "IN_PROGRESS") for t in p] for p in pairs]))
     start = group.next_due()
+    assert start is not None
     assert start == 25.0
     ((unit, _),) = group.due(start, 1)
     ended = [p[0] for p in pairs]
@@ -260,6 +261,7 @@ def test_a_sweep_longer_than_the_fallback_delay_waits_that_delay_after_it_ends()
     ((unit, _),) = group.due(0.0, 1)
     _settle_flow(group, unit, 1.0, _pages([[_item(t, "IN_PROGRESS")] for t in things]))
     start = group.next_due()
+    assert start is not None
     assert start == 16.0
     ((unit, _),) = group.due(start, 1)
     parts: list[Outcomes] = []
@@ -282,3 +284,42 @@ def test_a_sweep_longer_than_the_fallback_delay_waits_that_delay_after_it_ends()
     due = group.next_due()
     assert due is not None
     assert due >= now + 15.0
+
+
+def test_an_event_for_an_entry_back_home_during_a_sweep_is_read_when_the_sweep_ends() -> None:
+    # b is read alone (an event); meanwhile its unit's sweep starts without it; b comes home
+    # and an event names it again. That sweep's pages were chosen without b, so none reads
+    # it: when the sweep ends b is read at once, not at the fallback's next sweep.
+    things = ["a", "b", "c"]
+    group = _group(things, events=True)
+    ((unit, _),) = group.due(0.0, 1)
+    _settle_flow(group, unit, 1.0, _pages([[_item(t, "IN_PROGRESS")] for t in things]))
+    group.wake(("iot-execution", JOB, "b"), 5.0)
+    ((alone, _),) = group.due(5.0, 8)
+    assert next(alone.flow()).api == "DescribeJobExecution"
+    ((home, _),) = group.due(16.0, 8)
+    flow = home.flow()
+    next(flow)
+    running = {"execution": {"jobId": JOB, "status": "IN_PROGRESS", "thingArn": "b"}}
+    _settle_flow(group, alone, 17.0, [running])  # b is home again, its unit still sweeping
+    group.wake(("iot-execution", JOB, "b"), 18.0)
+    try:
+        for page in _pages([[_item(t, "IN_PROGRESS")] for t in things]):
+            flow.send(page)
+    except StopIteration as stop:
+        group.settle(home, 19.0, stop.value)
+    taken = group.due(19.0, 8)
+    assert [next(u.flow()).params.get("thingName") for u, _ in taken] == ["b"]
+
+
+def test_a_one_page_unit_woken_once_does_not_sweep_again_for_that_event() -> None:
+    # The event made the one-page list due at once, and that sweep answered it (still
+    # running, a stale event): the next sweep is the fallback's, not another one at once.
+    group = _group(["a", "b"], events=True)
+    _sweep(group, 0.0, _pages([[_item("a", "IN_PROGRESS"), _item("b", "IN_PROGRESS")]]))
+    group.wake(("iot-execution", JOB, "b"), 5.0)
+    ((unit, _),) = group.due(5.0, 8)
+    _settle_flow(group, unit, 6.0, _pages([[_item("a", "IN_PROGRESS"), _item("b", "IN_PROGRESS")]]))
+    due = group.next_due()
+    assert due is not None
+    assert due >= 6.0 + 15.0

@@ -351,16 +351,18 @@ def _note_wake(unit: Unit, now: float) -> None:
 def _wakes_outrun_reads(unit: Unit, now: float) -> bool:
     """Whether ``unit``'s wake-ups come faster than reads of their own could answer them.
 
-    True once the last sweep's time saw at least as many wake-ups as it had pages: ends then
-    come at least as fast as the budget pays calls, one sweep a sweep's time answers them all,
-    and the unit is swept back to back, as polling alone would (reads of their own would only
-    slow the sweeps).
+    True once less than the last sweep's time saw at least as many wake-ups as it had pages:
+    ends then come at least as fast as the budget pays calls, one sweep a sweep's time answers
+    them all, and the unit is swept back to back, as polling alone would (reads of their own
+    would only slow the sweeps). Strictly less: a one-page unit woken once and swept at once
+    has answered that wake-up, and must not sweep again for it. The last sweep may have had
+    fewer pages than the wake-ups kept (``_note_wake`` resizes on the next one).
     """
     wakes = unit.wakes
     if unit.sweep is None or wakes is None:
         return False
     pages, took = unit.sweep
-    return len(wakes) == pages and now - wakes[0] <= took
+    return len(wakes) >= pages and now - wakes[-pages] < took
 
 
 def _one_fallback(unit: Unit, now: float) -> None:
@@ -516,7 +518,8 @@ class Group:
             if answered is not None and entry in answered:
                 continue
             seen = outcome if isinstance(outcome, JobkitError) else outcome.get(entry)
-            if seen is None:  # pragma: no cover -- a flow answers every live entry
+            if seen is None:  # it came home from a read of its own while this run was out
+                self._came_home(unit, entry, now)
                 continue
             self._observed(unit, entry, now, seen, on_update)
         home = unit.home
@@ -531,6 +534,20 @@ class Group:
                 entry.unit = home
                 if entry.result is None:
                     self._sooner(home, entry.due)
+
+    def _came_home(self, unit: Unit, entry: Entry, now: float) -> None:
+        """An entry this run did not read (it was away): an event meanwhile is answered now.
+
+        :meth:`wake` left it for a page still to come, but the run's pages were chosen
+        before it came back, so none read it.
+        """
+        if entry not in self._woken:
+            return
+        self._woken.discard(entry)
+        if unit.pages > 1:
+            self._read_woken(unit, entry, now)
+        else:
+            entry.due, entry.delay = now, None
 
     def _reschedule(self, unit: Unit, now: float) -> None:
         """A unit's own call is over: due on its schedule, or at once while ends outrun reads."""
@@ -606,7 +623,7 @@ class Group:
             self._woken.discard(entry)
             return
         if isinstance(step, Poll):  # pragma: no cover -- observe/failed never answer Poll
-            entry.due = now
+            entry.due, entry.delay = now, None
             return
         core = entry.core
         if isinstance(step, Done):
