@@ -38,7 +38,7 @@ which reads every woken entry and those whose event was lost, is the better use 
 (``_wakes_outrun_reads`` adds the rate: wake-ups faster than sweeps pay make the unit sweep
 back to back.) Measured with ``benchmarks/events.py``, 10,000 executions at 5 calls/s, more
 ends a second than reads: lag p95 13.4 s with reads up to a sweep's pages, 10.2 s with 4,
-8.6 s once every wake-up counts towards the rate and an outrun unit sweeps again at once.
+8.8 s once every wake-up counts towards the rate and an outrun unit sweeps again at once.
 """
 
 __all__ = ["READS_AT_ONCE", "Entry", "Final", "Group", "Outcomes", "Part", "Request", "Unit"]
