@@ -49,8 +49,13 @@ def seconds_until_no_jobkit_thread(limit: float = 3 * PROMPT) -> float:
 
 @pytest.fixture
 def ctrl_c() -> Iterator[Callable[..., None]]:
-    """``ctrl_c(proxy, n, sig=SIGINT)``: signal the main thread once the proxy has read n requests."""
+    """``ctrl_c(proxy, n, sig=SIGINT)``: signal the main thread once the proxy has read n requests.
+
+    Python's own SIGINT handler is installed for the test: a process started in the background
+    by a shell without job control inherits SIGINT ignored, and Python then installs none.
+    """
     threads: list[threading.Thread] = []
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def arm(proxy: FaultProxy, requests: int = 1, sig: int = signal.SIGINT) -> None:
         main = threading.main_thread().ident
@@ -65,7 +70,10 @@ def ctrl_c() -> Iterator[Callable[..., None]]:
         threads.append(thread)
         thread.start()
 
-    yield arm
+    try:
+        yield arm
+    finally:
+        signal.signal(signal.SIGINT, previous)
     for thread in threads:
         thread.join(10)
     assert jobkit_threads() == []
