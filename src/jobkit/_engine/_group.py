@@ -90,6 +90,10 @@ class Entry:
         self.unit: Unit | None = None
         self.whole = False  # whether the last model observed was a whole one (not a list's summary)
 
+    def due_at_once(self, now: float) -> None:
+        """Due at ``now``, off its unit's fallback schedule (an event, or a read of its own)."""
+        self.due, self.delay = now, None
+
 
 class Unit:
     """Targets observed by one call (or one target polled alone).
@@ -377,12 +381,12 @@ def _one_fallback(unit: Unit, now: float) -> None:
     sweep back to back. An entry an event made due keeps its due, and none is moved past
     its own deadline.
     """
-    sleeping = [e for e in unit.live() if e.delay is not None]
+    sleeping = [(e, e.delay) for e in unit.live() if e.delay is not None]
     if len(sleeping) <= 1:  # one entry's own due is already the unit's
         return
-    delays = sorted(e.delay for e in sleeping if e.delay is not None)
+    delays = sorted(delay for _, delay in sleeping)
     due = now + delays[(len(delays) - 1) // 2]
-    for entry in sleeping:
+    for entry, _ in sleeping:
         entry.due = min(due, entry.core.deadline)
 
 
@@ -547,7 +551,7 @@ class Group:
         if unit.pages > 1:
             self._read_woken(unit, entry, now)
         else:
-            entry.due, entry.delay = now, None
+            entry.due_at_once(now)
 
     def _reschedule(self, unit: Unit, now: float) -> None:
         """A unit's own call is over: due on its schedule, or at once while ends outrun reads."""
@@ -610,20 +614,21 @@ class Group:
         alone = Unit(entry.target.facade, op, None, None, home=home)
         alone.entries.append(entry)
         entry.unit = alone
-        entry.due, entry.delay = now, None
+        entry.due_at_once(now)
         self._schedule(alone)
         return alone
 
     def _apply(self, entry: Entry, now: float, step: Step[Any]) -> None:
         if isinstance(step, Sleep):
             # Woken while its call ran (that read may predate the event): read again at once.
-            woken = entry in self._woken
-            entry.delay = None if woken else step.seconds
-            entry.due = now if woken else now + step.seconds
+            if entry in self._woken:
+                entry.due_at_once(now)
+            else:
+                entry.due, entry.delay = now + step.seconds, step.seconds
             self._woken.discard(entry)
             return
         if isinstance(step, Poll):  # pragma: no cover -- observe/failed never answer Poll
-            entry.due, entry.delay = now, None
+            entry.due_at_once(now)
             return
         core = entry.core
         if isinstance(step, Done):
@@ -666,7 +671,7 @@ class Group:
             elif unit.batch is not None and unit.pages > 1:
                 self._read_woken(unit, entry, now)
             elif entry.due > now:
-                entry.due, entry.delay = now, None
+                entry.due_at_once(now)
                 self._sooner(unit, now)
 
     def _sooner(self, unit: Unit, at: float) -> None:
@@ -687,7 +692,7 @@ class Group:
             unit.reads = reads
             self._read_alone(entry, now)
             return
-        entry.due, entry.delay = now, None  # the sweep after the running one, or the next, reads it
+        entry.due_at_once(now)  # the sweep after the running one, or the next one, reads it
         if unit.busy:
             return
         for away in list(reads):
@@ -695,7 +700,8 @@ class Group:
             if alone is None or alone.busy or alone.home is not unit:
                 continue
             alone.at = None  # its place in the heap is stale
-            away.unit, away.due, away.delay = unit, now, None
+            away.unit = unit
+            away.due_at_once(now)
             reads.discard(away)
         self._sooner(unit, now)
 
